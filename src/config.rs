@@ -1,0 +1,390 @@
+//! The site owner's configuration: its types, and the parser that refuses anything invalid or
+//! non-compliant with a message naming the field and the rule.
+//!
+//! The parser reads JSON into a `serde_json::Value` and walks it with a path-tracking reader
+//! (`reader.rs`) instead of deriving `Deserialize`: that gives precise messages (`purposes[1].description:
+//! missing`) and lets compliance rules (nothing on by default, no legal basis but consent) be refused
+//! with their own explanation. A `Config` that exists is valid: the rest of the widget never re-checks it.
+
+mod error;
+mod ids;
+mod reader;
+mod text;
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+pub use error::ConfigError;
+pub use ids::{PurposeId, ServiceId, ServiceKey};
+pub use text::Text;
+
+use crate::cookies::CookiePattern;
+use crate::i18n::{self, TextKey};
+use reader::{join, kind, string_at, text_at, Obj, Result};
+
+/// Default number of days a choice is kept before asking again (about six months, as the CNIL recommends).
+pub const DEFAULT_EXPIRY_DAYS: u32 = 182;
+/// The longest a choice may be kept (13 months).
+pub const MAX_EXPIRY_DAYS: u32 = 395;
+
+/// A validated configuration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// Version of the policy; a change asks every visitor again.
+    pub policy_version: String,
+    /// Who is responsible for the processing.
+    pub controller: Controller,
+    /// Offered languages; the first is the default.
+    pub languages: Vec<String>,
+    /// Days a choice is kept before asking again.
+    pub expiry_days: u32,
+    /// Where receipts are posted, if anywhere.
+    pub endpoint: Option<String>,
+    /// The purposes, in display order.
+    pub purposes: Vec<Purpose>,
+    /// Presentation settings.
+    pub ui: UiConfig,
+}
+
+/// The controller's identity, as the notice must show it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Controller {
+    /// Legal name.
+    pub name: String,
+    /// Contact e-mail address (for the data protection officer, or the controller).
+    pub contact: String,
+    /// Postal address, if given.
+    pub address: Option<String>,
+    /// The full privacy policy.
+    pub policy_url: String,
+}
+
+/// One purpose of processing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Purpose {
+    /// Stable identifier used in storage, gating attributes and the API.
+    pub id: PurposeId,
+    /// Strictly necessary: always on, never asked.
+    pub required: bool,
+    /// Short name.
+    pub name: Text,
+    /// What the purpose does.
+    pub description: Text,
+    /// How long data is kept.
+    pub retention: Text,
+    /// Who receives the data.
+    pub recipients: Text,
+    /// The services (vendors, tools) that serve this purpose.
+    pub services: Vec<Service>,
+}
+
+/// A service (a tool or vendor) under a purpose.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Service {
+    /// Identifier, unique within its purpose.
+    pub id: ServiceId,
+    /// Display name.
+    pub name: Text,
+    /// What the service does.
+    pub description: Text,
+    /// Cookies it sets, deleted when consent is withdrawn.
+    pub cookies: Vec<CookiePattern>,
+    /// The service's own privacy policy.
+    pub policy_url: Option<String>,
+}
+
+/// Where the persistent control sits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FloatingButton {
+    /// Bottom left corner (the default).
+    #[default]
+    BottomLeft,
+    /// Bottom right corner.
+    BottomRight,
+    /// Not shown: the owner places `data-consentry-open` links instead.
+    Hidden,
+}
+
+/// Colour scheme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Theme {
+    /// Follows `prefers-color-scheme`.
+    #[default]
+    Auto,
+    /// Always light.
+    Light,
+    /// Always dark.
+    Dark,
+}
+
+/// Presentation settings.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UiConfig {
+    /// Where the persistent control sits.
+    pub floating_button: FloatingButton,
+    /// Colour scheme.
+    pub theme: Theme,
+    /// The owner's overrides of interface strings.
+    pub texts: BTreeMap<TextKey, Text>,
+}
+
+impl Config {
+    /// Parses and validates a configuration from JSON text.
+    pub fn from_json(json: &str) -> std::result::Result<Config, ConfigError> {
+        let value: Value = serde_json::from_str(json)
+            .map_err(|e| ConfigError::new("$", format!("not valid JSON ({e})")))?;
+        Self::from_value(&value)
+    }
+
+    /// Validates an already parsed JSON value.
+    pub fn from_value(value: &Value) -> std::result::Result<Config, ConfigError> {
+        let root = Obj::new(
+            value,
+            "$",
+            &["policy_version", "controller", "languages", "expiry_days", "endpoint", "purposes", "ui", "$schema"],
+        )?;
+        let languages = parse_languages(&root)?;
+        let policy_version = root.string("policy_version", "a change of policy version asks every visitor again")?;
+        let controller = parse_controller(&root)?;
+        let expiry_days = parse_expiry(&root)?;
+        let endpoint = root.opt_string("endpoint")?;
+        if let Some(url) = &endpoint {
+            check_url(url, &root.path_of("endpoint"))?;
+        }
+        let purposes = parse_purposes(&root, &languages)?;
+        let ui = parse_ui(&root, &languages)?;
+        Ok(Config { policy_version, controller, languages, expiry_days, endpoint, purposes, ui })
+    }
+
+    /// The default language.
+    pub fn default_language(&self) -> &str {
+        &self.languages[0]
+    }
+
+    /// The purpose with `id`.
+    pub fn purpose(&self, id: &str) -> Option<&Purpose> {
+        self.purposes.iter().find(|p| p.id.as_str() == id)
+    }
+
+    /// Purposes that need consent (not strictly necessary).
+    pub fn optional_purposes(&self) -> impl Iterator<Item = &Purpose> {
+        self.purposes.iter().filter(|p| !p.required)
+    }
+
+    /// An owner-facing text resolved in `lang`.
+    pub fn text<'a>(&'a self, text: &'a Text, lang: &str) -> &'a str {
+        text.get(lang, self.default_language())
+    }
+
+    /// An interface string in `lang`: the owner's override, else the built-in, else the default language's.
+    pub fn ui_text(&self, key: TextKey, lang: &str) -> String {
+        let raw = match self.ui.texts.get(&key) {
+            Some(t) if t.covers(lang) => t.get(lang, self.default_language()).to_string(),
+            _ => i18n::builtin(lang, key)
+                .or_else(|| self.ui.texts.get(&key).map(|t| t.get(lang, self.default_language())))
+                .or_else(|| i18n::builtin(self.default_language(), key))
+                .unwrap_or_else(|| i18n::builtin("en", key).unwrap_or(""))
+                .to_string(),
+        };
+        raw.replace("{controller}", &self.controller.name)
+    }
+}
+
+fn parse_languages(root: &Obj) -> Result<Vec<String>> {
+    let path = root.path_of("languages");
+    let items = root.array("languages", "list the languages of the notice, the default first")?;
+    if items.is_empty() {
+        return Err(ConfigError::new(path, "must list at least one language"));
+    }
+    let mut out: Vec<String> = Vec::new();
+    for (i, v) in items.iter().enumerate() {
+        let p = format!("{path}[{i}]");
+        let tag = string_at(v, &p)?;
+        if !is_language_tag(&tag) {
+            return Err(ConfigError::new(p, format!("\"{tag}\" is not a language tag such as \"en\" or \"pt-BR\"")));
+        }
+        if out.iter().any(|o| o.eq_ignore_ascii_case(&tag)) {
+            return Err(ConfigError::new(p, format!("duplicate language \"{tag}\"")));
+        }
+        out.push(tag);
+    }
+    Ok(out)
+}
+
+fn is_language_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let primary = parts.next().unwrap_or("");
+    (2..=3).contains(&primary.len())
+        && primary.chars().all(|c| c.is_ascii_lowercase())
+        && parts.all(|p| (2..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+fn parse_controller(root: &Obj) -> Result<Controller> {
+    let v = root.required("controller", "the notice must say who the controller is (GDPR art. 13)")?;
+    let o = Obj::new(v, root.path_of("controller"), &["name", "contact", "address", "policy_url"])?;
+    let name = o.string("name", "the notice must name the controller")?;
+    let contact = o.string("contact", "the notice must give the controller's contact e-mail")?;
+    if !is_email(&contact) {
+        return Err(ConfigError::new(o.path_of("contact"), format!("\"{contact}\" is not an e-mail address")));
+    }
+    let address = o.opt_string("address")?;
+    let policy_url = o.string("policy_url", "the notice must link the full privacy policy")?;
+    check_url(&policy_url, &o.path_of("policy_url"))?;
+    Ok(Controller { name, contact, address, policy_url })
+}
+
+fn is_email(s: &str) -> bool {
+    let mut parts = s.split('@');
+    let (Some(local), Some(domain), None) = (parts.next(), parts.next(), parts.next()) else {
+        return false;
+    };
+    !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !s.chars().any(|c| c.is_whitespace() || c == '<' || c == '>')
+}
+
+fn check_url(url: &str, path: &str) -> Result<()> {
+    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"));
+    let host = rest.map(|r| r.split(['/', '?', '#']).next().unwrap_or(""));
+    match host {
+        Some(h) if !h.is_empty() && !url.chars().any(char::is_whitespace) => Ok(()),
+        Some(_) => Err(ConfigError::new(path, format!("\"{url}\" is not a valid http(s) URL"))),
+        None => Err(ConfigError::new(path, format!("\"{url}\" must be an http(s) URL"))),
+    }
+}
+
+fn parse_expiry(root: &Obj) -> Result<u32> {
+    let Some(v) = root.get("expiry_days") else { return Ok(DEFAULT_EXPIRY_DAYS) };
+    let path = root.path_of("expiry_days");
+    match v.as_u64() {
+        Some(n) if (1..=u64::from(MAX_EXPIRY_DAYS)).contains(&n) => Ok(n as u32),
+        Some(n) => Err(ConfigError::new(path, format!("{n} is out of range: must be between 1 and {MAX_EXPIRY_DAYS} days"))),
+        None => Err(ConfigError::new(
+            path,
+            format!("must be a whole number of days between 1 and {MAX_EXPIRY_DAYS}, found {}", kind(v)),
+        )),
+    }
+}
+
+fn parse_purposes(root: &Obj, languages: &[String]) -> Result<Vec<Purpose>> {
+    let path = root.path_of("purposes");
+    let items = root.array("purposes", "list the purposes the visitor is asked about")?;
+    let mut out: Vec<Purpose> = Vec::new();
+    for (i, v) in items.iter().enumerate() {
+        let p = format!("{path}[{i}]");
+        let purpose = parse_purpose(v, &p, languages)?;
+        if out.iter().any(|o| o.id == purpose.id) {
+            return Err(ConfigError::new(join(&p, "id"), format!("duplicate purpose id \"{}\"", purpose.id)));
+        }
+        out.push(purpose);
+    }
+    if !out.iter().any(|p| !p.required) {
+        return Err(ConfigError::new(path, "must hold at least one purpose that needs consent (not `required`)"));
+    }
+    Ok(out)
+}
+
+fn parse_purpose(v: &Value, path: &str, languages: &[String]) -> Result<Purpose> {
+    let o = Obj::new(v, path, &["id", "required", "name", "description", "retention", "recipients", "services"])?;
+    let id = PurposeId::parse(&o.string("id", "every purpose needs an id")?, &o.path_of("id"))?;
+    let required = o.opt_bool("required")?.unwrap_or(false);
+    let name = o.text("name", "every purpose must be named", languages)?;
+    let description = o.text("description", "every purpose must be described", languages)?;
+    let retention = o.text("retention", "the notice must say how long data is kept", languages)?;
+    let recipients = o.text("recipients", "the notice must say who receives the data", languages)?;
+    let mut services: Vec<Service> = Vec::new();
+    for (i, s) in o.opt_array("services")?.iter().enumerate() {
+        let sp = format!("{}[{i}]", o.path_of("services"));
+        let service = parse_service(s, &sp, languages)?;
+        if services.iter().any(|x| x.id == service.id) {
+            return Err(ConfigError::new(join(&sp, "id"), format!("duplicate service id \"{}\"", service.id)));
+        }
+        services.push(service);
+    }
+    Ok(Purpose { id, required, name, description, retention, recipients, services })
+}
+
+fn parse_service(v: &Value, path: &str, languages: &[String]) -> Result<Service> {
+    let o = Obj::new(v, path, &["id", "name", "description", "cookies", "policy_url"])?;
+    let id = ServiceId::parse(&o.string("id", "every service needs an id")?, &o.path_of("id"))?;
+    let name = o.text("name", "every service must be named", languages)?;
+    let description = o.text("description", "every service must be described", languages)?;
+    let mut cookies = Vec::new();
+    for (i, c) in o.opt_array("cookies")?.iter().enumerate() {
+        let cp = format!("{}[{i}]", o.path_of("cookies"));
+        let raw = string_at(c, &cp)?;
+        cookies.push(CookiePattern::parse(&raw).map_err(|rule| ConfigError::new(cp, rule))?);
+    }
+    let policy_url = o.opt_string("policy_url")?;
+    if let Some(url) = &policy_url {
+        check_url(url, &o.path_of("policy_url"))?;
+    }
+    Ok(Service { id, name, description, cookies, policy_url })
+}
+
+fn parse_ui(root: &Obj, languages: &[String]) -> Result<UiConfig> {
+    let mut ui = UiConfig::default();
+    if let Some(v) = root.get("ui") {
+        let o = Obj::new(v, root.path_of("ui"), &["floating_button", "theme", "texts"])?;
+        if let Some(pos) = o.opt_string("floating_button")? {
+            ui.floating_button = match pos.as_str() {
+                "bottom-left" => FloatingButton::BottomLeft,
+                "bottom-right" => FloatingButton::BottomRight,
+                "hidden" => FloatingButton::Hidden,
+                other => {
+                    return Err(ConfigError::new(
+                        o.path_of("floating_button"),
+                        format!("\"{other}\" must be one of \"bottom-left\", \"bottom-right\", \"hidden\""),
+                    ))
+                }
+            };
+        }
+        if let Some(theme) = o.opt_string("theme")? {
+            ui.theme = match theme.as_str() {
+                "auto" => Theme::Auto,
+                "light" => Theme::Light,
+                "dark" => Theme::Dark,
+                other => {
+                    return Err(ConfigError::new(
+                        o.path_of("theme"),
+                        format!("\"{other}\" must be one of \"auto\", \"light\", \"dark\""),
+                    ))
+                }
+            };
+        }
+        if let Some(texts) = o.get("texts") {
+            let tp = o.path_of("texts");
+            let map = texts
+                .as_object()
+                .ok_or_else(|| ConfigError::new(&tp, format!("must be an object, found {}", kind(texts))))?;
+            for (name, t) in map {
+                let key = TextKey::from_name(name).ok_or_else(|| {
+                    let known: Vec<&str> = TextKey::ALL.iter().map(|k| k.name()).collect();
+                    ConfigError::new(join(&tp, name), format!("unknown interface text (known: {})", known.join(", ")))
+                })?;
+                ui.texts.insert(key, text_at(t, &join(&tp, name), languages)?);
+            }
+        }
+    }
+    for (i, lang) in languages.iter().enumerate() {
+        if i18n::builtin(lang, TextKey::AcceptAll).is_some() {
+            continue;
+        }
+        if let Some(missing) = TextKey::ALL.iter().find(|k| !ui.texts.get(k).is_some_and(|t| t.covers(lang))) {
+            return Err(ConfigError::new(
+                format!("ui.texts.{}", missing.name()),
+                format!(
+                    "missing \"{lang}\": languages[{i}] has no built-in interface text (built in: {}), so `ui.texts` must translate every key into it",
+                    i18n::BUILTIN_LANGUAGES.join(", ")
+                ),
+            ));
+        }
+    }
+    Ok(ui)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,136 @@
+//! Decisions per purpose and per service, and the transitions between them.
+//!
+//! Invariants, kept by every constructor and transition: a required purpose (and its services) is
+//! always granted; every optional purpose and service has an explicit entry, `false` until the visitor
+//! turns it on; a purpose with services is granted exactly when at least one of its services is.
+
+use std::collections::BTreeMap;
+
+use crate::config::{Config, PurposeId, ServiceKey};
+use crate::cookies::CookiePattern;
+
+/// What the visitor decided, for every purpose and service of one configuration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decisions {
+    purposes: BTreeMap<PurposeId, bool>,
+    services: BTreeMap<ServiceKey, bool>,
+}
+
+impl Decisions {
+    /// Nothing granted but the required purposes: the state before any choice, and after "reject all".
+    pub fn none(config: &Config) -> Self {
+        Self::all(config, false)
+    }
+
+    /// Every purpose and service granted.
+    pub fn accept_all(config: &Config) -> Self {
+        Self::all(config, true)
+    }
+
+    /// Only the required purposes.
+    pub fn reject_all(config: &Config) -> Self {
+        Self::all(config, false)
+    }
+
+    fn all(config: &Config, on: bool) -> Self {
+        let mut purposes = BTreeMap::new();
+        let mut services = BTreeMap::new();
+        for p in &config.purposes {
+            let granted = on || p.required;
+            purposes.insert(p.id.clone(), granted);
+            for s in &p.services {
+                services.insert(ServiceKey::new(&p.id, &s.id), granted);
+            }
+        }
+        Self { purposes, services }
+    }
+
+    /// Rebuilds decisions from stored maps, keeping only ids the configuration knows; anything
+    /// missing or unknown is treated as refused, and required purposes as granted.
+    pub fn from_maps<'a>(
+        config: &Config,
+        purposes: impl IntoIterator<Item = (&'a str, bool)>,
+        services: impl IntoIterator<Item = (&'a str, bool)>,
+    ) -> Self {
+        let mut out = Self::none(config);
+        let services: BTreeMap<&str, bool> = services.into_iter().collect();
+        for (id, on) in purposes {
+            let Some(p) = config.purpose(id) else { continue };
+            if p.services.is_empty() {
+                out.set_purpose(config, id, on);
+            } else {
+                for s in &p.services {
+                    let key = ServiceKey::new(&p.id, &s.id);
+                    let svc_on = services.get(key.to_string().as_str()).copied().unwrap_or(on);
+                    out.set_service(config, id, s.id.as_str(), on && svc_on);
+                }
+            }
+        }
+        out
+    }
+
+    /// Turns a purpose on or off, with all its services. Required purposes stay on; unknown ids are ignored.
+    pub fn set_purpose(&mut self, config: &Config, id: &str, on: bool) {
+        let Some(p) = config.purpose(id) else { return };
+        if p.required {
+            return;
+        }
+        self.purposes.insert(p.id.clone(), on);
+        for s in &p.services {
+            self.services.insert(ServiceKey::new(&p.id, &s.id), on);
+        }
+    }
+
+    /// Turns one service on or off; its purpose is on while any of its services is.
+    pub fn set_service(&mut self, config: &Config, purpose: &str, service: &str, on: bool) {
+        let Some(p) = config.purpose(purpose) else { return };
+        let Some(s) = p.services.iter().find(|s| s.id.as_str() == service) else { return };
+        if p.required {
+            return;
+        }
+        self.services.insert(ServiceKey::new(&p.id, &s.id), on);
+        let any = p.services.iter().any(|s| self.services.get(&ServiceKey::new(&p.id, &s.id)) == Some(&true));
+        self.purposes.insert(p.id.clone(), any);
+    }
+
+    /// Whether `target` is granted: a purpose id, or `purpose/service`. Unknown targets are not granted.
+    pub fn granted(&self, target: &str) -> bool {
+        match target.split_once('/') {
+            None => self.purposes.iter().any(|(k, v)| *v && k.as_str() == target),
+            Some((p, s)) => self
+                .services
+                .iter()
+                .any(|(k, v)| *v && k.purpose.as_str() == p && k.service.as_str() == s),
+        }
+    }
+
+    /// Decisions per purpose.
+    pub fn purposes(&self) -> &BTreeMap<PurposeId, bool> {
+        &self.purposes
+    }
+
+    /// Decisions per service.
+    pub fn services(&self) -> &BTreeMap<ServiceKey, bool> {
+        &self.services
+    }
+
+    /// Whether any optional purpose is granted.
+    pub fn any_optional_granted(&self, config: &Config) -> bool {
+        config.optional_purposes().any(|p| self.purposes.get(&p.id) == Some(&true))
+    }
+
+    /// The cookie patterns of every service that is not granted: deleted after each decision, so a
+    /// withdrawal removes what the service left behind.
+    pub fn cookies_to_clear<'c>(&self, config: &'c Config) -> Vec<&'c CookiePattern> {
+        config
+            .purposes
+            .iter()
+            .flat_map(|p| p.services.iter().map(move |s| (p, s)))
+            .filter(|(p, s)| self.services.get(&ServiceKey::new(&p.id, &s.id)) != Some(&true))
+            .flat_map(|(_, s)| s.cookies.iter())
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests;

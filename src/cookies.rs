@@ -1,0 +1,112 @@
+//! Cookie name patterns from the configuration (`_ga`, `_pk_id.*`), matched against cookie names
+//! when consent is withdrawn, so that the cookies of a refused service are deleted.
+
+/// A cookie name, with `*` standing for any run of characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CookiePattern(String);
+
+impl CookiePattern {
+    /// Checks a pattern: non-empty, no characters that cannot appear in a cookie name, not `*` alone.
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let bad = |c: char| c.is_whitespace() || c.is_control() || matches!(c, ';' | ',' | '=' | '"');
+        if raw.is_empty() || raw.chars().any(bad) {
+            return Err(format!("\"{raw}\" is not a cookie name pattern"));
+        }
+        if raw.chars().all(|c| c == '*') {
+            return Err("a pattern of `*` alone would delete every cookie of the site; name the cookies".to_string());
+        }
+        Ok(Self(raw.to_string()))
+    }
+
+    /// The pattern as written.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Whether `name` matches this pattern.
+    pub fn matches(&self, name: &str) -> bool {
+        glob(self.0.as_bytes(), name.as_bytes())
+    }
+}
+
+/// Iterative wildcard match with `*` only (no backtracking explosion).
+fn glob(pattern: &[u8], text: &[u8]) -> bool {
+    let (mut p, mut t) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while t < text.len() {
+        if p < pattern.len() && pattern[p] == b'*' {
+            star = Some((p, t));
+            p += 1;
+        } else if p < pattern.len() && pattern[p] == text[t] {
+            p += 1;
+            t += 1;
+        } else if let Some((sp, st)) = star {
+            p = sp + 1;
+            t = st + 1;
+            star = Some((sp, st + 1));
+        } else {
+            return false;
+        }
+    }
+    pattern[p..].iter().all(|&c| c == b'*')
+}
+
+/// The cookie names in a `document.cookie` string.
+pub fn cookie_names(document_cookie: &str) -> impl Iterator<Item = &str> {
+    document_cookie
+        .split(';')
+        .filter_map(|pair| pair.split('=').next())
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+}
+
+/// The domains a cookie set by `hostname` may have been set for: the host itself and each parent
+/// domain (`www.shop.example.com`, `shop.example.com`, `example.com`), so deletion reaches all of them.
+pub fn candidate_domains(hostname: &str) -> Vec<String> {
+    let labels: Vec<&str> = hostname.split('.').collect();
+    if hostname.parse::<std::net::Ipv4Addr>().is_ok() || labels.len() < 2 {
+        return vec![hostname.to_string()];
+    }
+    (0..labels.len() - 1).map(|i| labels[i..].join(".")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exact_and_wildcard_matching() {
+        let p = CookiePattern::parse("_pk_id.*").unwrap();
+        assert!(p.matches("_pk_id.1.abcd"));
+        assert!(p.matches("_pk_id."));
+        assert!(!p.matches("_pk_ses.1"));
+        let exact = CookiePattern::parse("_ga").unwrap();
+        assert!(exact.matches("_ga"));
+        assert!(!exact.matches("_gat"));
+        let mid = CookiePattern::parse("a*b*c").unwrap();
+        assert!(mid.matches("a123b456c"));
+        assert!(mid.matches("abc"));
+        assert!(!mid.matches("a123c"));
+    }
+
+    #[test]
+    fn refuses_bad_patterns() {
+        assert!(CookiePattern::parse("").is_err());
+        assert!(CookiePattern::parse("*").is_err());
+        assert!(CookiePattern::parse("a b").is_err());
+        assert!(CookiePattern::parse("a;b").is_err());
+    }
+
+    #[test]
+    fn parses_document_cookie() {
+        let names: Vec<&str> = cookie_names("a=1; _pk_id.x=2;b=; =weird").collect();
+        assert_eq!(names, ["a", "_pk_id.x", "b"]);
+    }
+
+    #[test]
+    fn domains_to_try() {
+        assert_eq!(candidate_domains("www.shop.example.com"), ["www.shop.example.com", "shop.example.com", "example.com"]);
+        assert_eq!(candidate_domains("localhost"), ["localhost"]);
+        assert_eq!(candidate_domains("127.0.0.1"), ["127.0.0.1"]);
+    }
+}

@@ -1,0 +1,36 @@
+//! Configurations shared by the native tests.
+
+use crate::config::Config;
+
+/// A complete, valid configuration in English and French.
+pub const VALID: &str = r#"{
+  "policy_version": "2026-11",
+  "controller": {"name": "Atelier Lumen SAS", "contact": "dpo@lumen.example", "address": "1 rue de la Paix, Paris", "policy_url": "https://lumen.example/privacy"},
+  "languages": ["en", "fr"],
+  "expiry_days": 182,
+  "endpoint": "https://receipts.lumen.example/v1/receipts",
+  "purposes": [
+    {"id": "necessary", "required": true, "name": {"en": "Strictly necessary", "fr": "Strictement nécessaire"},
+     "description": "Keeps your basket and this choice.", "retention": "Session", "recipients": "Atelier Lumen only"},
+    {"id": "analytics", "name": {"en": "Audience measurement", "fr": "Mesure d'audience"},
+     "description": {"en": "Counts visits.", "fr": "Compte les visites."}, "retention": "13 months", "recipients": "Matomo (self-hosted)",
+     "services": [
+       {"id": "matomo", "name": "Matomo", "description": "Visit statistics", "cookies": ["_pk_id.*", "_pk_ses.*"], "policy_url": "https://matomo.org/privacy/"},
+       {"id": "hotjar", "name": "Hotjar", "description": "Heatmaps", "cookies": ["_hj*"]}
+     ]},
+    {"id": "marketing", "name": "Marketing", "description": "Video embeds that track.", "retention": "6 months", "recipients": "YouTube"}
+  ],
+  "ui": {"floating_button": "bottom-right", "theme": "auto", "texts": {"accept_all": {"en": "Accept everything", "fr": "Tout accepter"}}}
+}"#;
+
+/// The valid configuration, parsed.
+pub fn config() -> Config {
+    Config::from_json(VALID).expect("fixture is valid")
+}
+
+/// The valid configuration with `edit` applied to its JSON value.
+pub fn edited(edit: impl FnOnce(&mut serde_json::Value)) -> String {
+    let mut v: serde_json::Value = serde_json::from_str(VALID).expect("fixture is JSON");
+    edit(&mut v);
+    v.to_string()
+}

@@ -1,0 +1,149 @@
+//! One page view's consent session: the configuration, the language shown, the stored choice and the
+//! decisions in force, with the one transition that matters — a visitor's decision — as a pure method.
+//! The browser adapters perform what a transition returns (write storage, run scripts, delete cookies,
+//! dispatch events); they decide nothing themselves.
+
+use serde_json::{json, Map, Value};
+
+use crate::choice::{Choice, Method, PromptReason};
+use crate::config::Config;
+use crate::consent::Decisions;
+use crate::cookies::CookiePattern;
+use crate::record::Decoded;
+
+/// Where a change of the decisions in force came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// A stored choice applied at start-up.
+    Stored,
+    /// A decision made on the banner, in the preference center or through the API.
+    Decision(Method),
+}
+
+impl Source {
+    /// The `source` field of a `consentry:change` event.
+    pub fn name(self) -> &'static str {
+        match self {
+            Source::Stored => "stored",
+            Source::Decision(m) => m.layer.name(),
+        }
+    }
+}
+
+/// The consent state of one page view.
+#[derive(Debug, Clone)]
+pub struct Session {
+    config: Config,
+    language: String,
+    choice: Option<Choice>,
+    applied: Decisions,
+    prompt: Option<PromptReason>,
+}
+
+/// What a decision changed, for the adapters to carry out.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// The new recorded choice, to be stored.
+    pub choice: Choice,
+    /// Cookie patterns of services not granted, to be deleted.
+    pub cookies_to_clear: Vec<CookiePattern>,
+}
+
+impl Session {
+    /// Starts a session from the stored record, if one could be read.
+    ///
+    /// A stored choice stays in force unless the policy changed or it expired; when only a new purpose
+    /// was added, the old decisions stay in force (the new purpose is off) and the notice is shown again.
+    pub fn start(config: Config, language: String, stored: Option<Decoded>, now: i64) -> Session {
+        let (choice, asked) = match stored {
+            Some(d) => (Some(d.choice), d.asked),
+            None => (None, Vec::new()),
+        };
+        let prompt = Choice::prompt_reason(choice.as_ref(), &config, now, &asked);
+        let keep = matches!(prompt, None | Some(PromptReason::NewPurpose));
+        let choice = if keep { choice } else { None };
+        let applied = match &choice {
+            Some(c) => c.decisions.clone(),
+            None => Decisions::none(&config),
+        };
+        Session { config, language, choice, applied, prompt }
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The language of the notice.
+    pub fn language(&self) -> &str {
+        &self.language
+    }
+
+    /// The decisions in force.
+    pub fn applied(&self) -> &Decisions {
+        &self.applied
+    }
+
+    /// The recorded choice in force, if any.
+    pub fn choice(&self) -> Option<&Choice> {
+        self.choice.as_ref()
+    }
+
+    /// Why the notice must be shown now, if it must.
+    pub fn prompt(&self) -> Option<PromptReason> {
+        self.prompt
+    }
+
+    /// Whether a stored choice was applied at start-up (a `consentry:change` with source "stored" is due).
+    pub fn restored(&self) -> bool {
+        self.choice.is_some()
+    }
+
+    /// Records a decision and puts it in force.
+    pub fn decide(&mut self, decisions: Decisions, method: Method, now: i64, new_id: impl FnOnce() -> String) -> Outcome {
+        let choice = Choice::decide(self.choice.as_ref(), &self.config, decisions, method, &self.language, now, new_id);
+        let cookies_to_clear = choice.decisions.cookies_to_clear(&self.config).into_iter().cloned().collect();
+        self.applied = choice.decisions.clone();
+        self.choice = Some(choice.clone());
+        self.prompt = None;
+        Outcome { choice, cookies_to_clear }
+    }
+
+    /// The object returned by `window.consentry.state()`.
+    pub fn state_json(&self, storage: &str) -> Value {
+        let c = self.choice.as_ref();
+        json!({
+            "decided": c.is_some() && self.prompt.is_none(),
+            "id": c.map(|c| c.id.clone()),
+            "policyVersion": self.config.policy_version,
+            "language": self.language,
+            "updatedAt": c.map(|c| c.updated),
+            "expiresAt": c.map(|c| c.expires),
+            "purposes": self.purposes_json(),
+            "services": self.services_json(),
+            "storage": storage,
+        })
+    }
+
+    /// The `detail` of a `consentry:change` event.
+    pub fn change_json(&self, source: Source) -> Value {
+        json!({
+            "purposes": self.purposes_json(),
+            "services": self.services_json(),
+            "id": self.choice.as_ref().map(|c| c.id.clone()),
+            "source": source.name(),
+            "action": match source { Source::Stored => None, Source::Decision(m) => Some(m.action.name()) },
+        })
+    }
+
+    fn purposes_json(&self) -> Value {
+        Value::Object(self.applied.purposes().iter().map(|(k, v)| (k.to_string(), Value::Bool(*v))).collect::<Map<_, _>>())
+    }
+
+    fn services_json(&self) -> Value {
+        Value::Object(self.applied.services().iter().map(|(k, v)| (k.to_string(), Value::Bool(*v))).collect::<Map<_, _>>())
+    }
+}
+
+#[cfg(test)]
+mod tests;

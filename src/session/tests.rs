@@ -1,0 +1,87 @@
+use super::*;
+use crate::choice::{Action, Layer};
+use crate::fixtures::{config, edited};
+use crate::record::{decode, encode};
+
+const NOW: i64 = 1_790_000_000_000;
+const DAY: i64 = crate::choice::DAY_MS;
+
+fn accepted_record() -> String {
+    let c = config();
+    let mut s = Session::start(c.clone(), "en".into(), None, NOW);
+    let out = s.decide(Decisions::accept_all(&c), Method { layer: Layer::Banner, action: Action::AcceptAll }, NOW, || "id-7".into());
+    encode(&out.choice)
+}
+
+#[test]
+fn first_visit_prompts_and_grants_nothing() {
+    let c = config();
+    let s = Session::start(c.clone(), "en".into(), None, NOW);
+    assert_eq!(s.prompt(), Some(PromptReason::NoChoice));
+    assert!(!s.restored());
+    assert!(!s.applied().any_optional_granted(&c));
+    let st = s.state_json("local");
+    assert_eq!(st["decided"], false);
+    assert_eq!(st["purposes"]["analytics"], false);
+    assert_eq!(st["purposes"]["necessary"], true);
+    assert_eq!(st["id"], Value::Null);
+}
+
+#[test]
+fn stored_choice_is_applied_without_prompt() {
+    let c = config();
+    let s = Session::start(c.clone(), "en".into(), decode(&accepted_record(), &c).ok(), NOW + DAY);
+    assert_eq!(s.prompt(), None);
+    assert!(s.restored());
+    assert!(s.applied().granted("marketing"));
+    let ev = s.change_json(Source::Stored);
+    assert_eq!(ev["source"], "stored");
+    assert_eq!(ev["action"], Value::Null);
+    assert_eq!(ev["id"], "id-7");
+    assert_eq!(s.state_json("memory")["decided"], true);
+}
+
+#[test]
+fn expired_or_other_policy_grants_nothing_and_prompts() {
+    let c = config();
+    let stored = decode(&accepted_record(), &c).ok();
+    let s = Session::start(c.clone(), "en".into(), stored.clone(), NOW + 183 * DAY);
+    assert_eq!(s.prompt(), Some(PromptReason::Expired));
+    assert!(!s.applied().any_optional_granted(&c));
+    assert!(!s.restored());
+    let changed = Config::from_json(&edited(|v| v["policy_version"] = "2".into())).unwrap();
+    let s = Session::start(changed.clone(), "en".into(), stored, NOW);
+    assert_eq!(s.prompt(), Some(PromptReason::PolicyChanged));
+    assert!(!s.applied().any_optional_granted(&changed));
+}
+
+#[test]
+fn a_new_purpose_prompts_but_keeps_earlier_decisions() {
+    let c = config();
+    let with_new = Config::from_json(&edited(|v| {
+        let mut extra = v["purposes"][2].clone();
+        extra["id"] = "personalisation".into();
+        v["purposes"].as_array_mut().unwrap().push(extra);
+    }))
+    .unwrap();
+    let s = Session::start(with_new, "en".into(), decode(&accepted_record(), &c).ok(), NOW);
+    assert_eq!(s.prompt(), Some(PromptReason::NewPurpose));
+    assert!(s.applied().granted("marketing"));
+    assert!(!s.applied().granted("personalisation"));
+}
+
+#[test]
+fn withdrawal_returns_cookies_to_clear_and_keeps_the_id() {
+    let c = config();
+    let mut s = Session::start(c.clone(), "fr".into(), decode(&accepted_record(), &c).ok(), NOW);
+    let m = Method { layer: Layer::Preferences, action: Action::RejectAll };
+    let out = s.decide(Decisions::reject_all(&c), m, NOW + DAY, || unreachable!());
+    assert_eq!(out.choice.id, "id-7");
+    assert_eq!(out.choice.language, "fr");
+    assert_eq!(out.cookies_to_clear.len(), 3);
+    assert!(!s.applied().granted("analytics"));
+    let ev = s.change_json(Source::Decision(m));
+    assert_eq!(ev["source"], "preferences");
+    assert_eq!(ev["action"], "reject-all");
+    assert_eq!(ev["services"]["analytics/matomo"], false);
+}
