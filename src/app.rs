@@ -152,7 +152,7 @@ impl App {
     }
 
     /// The object `window.consentry.state()` returns.
-    pub fn state_json(&self) -> serde_json::Value {
+    pub fn state_json(&self) -> crate::json::Value {
         let backend = self.store.backend();
         self.with_session(|s| s.state_json(backend.name()))
     }

@@ -1,7 +1,7 @@
 //! The site owner's configuration: its types, and the parser that refuses anything invalid or
 //! non-compliant with a message naming the field and the rule.
 //!
-//! The parser reads JSON into a `serde_json::Value` and walks it with a path-tracking reader
+//! The parser reads JSON into a [`crate::json::Value`] and walks it with a path-tracking reader
 //! (`reader.rs`) instead of deriving `Deserialize`: that gives precise messages (`purposes[1].description:
 //! missing`) and lets compliance rules (nothing on by default, no legal basis but consent) be refused
 //! with their own explanation. A `Config` that exists is valid: the rest of the widget never re-checks it.
@@ -11,9 +11,7 @@ mod ids;
 mod reader;
 mod text;
 
-use std::collections::BTreeMap;
-
-use serde_json::Value;
+use crate::json::{self, Value};
 
 pub use error::ConfigError;
 pub use ids::{PurposeId, ServiceId, ServiceKey};
@@ -126,14 +124,13 @@ pub struct UiConfig {
     /// Colour scheme.
     pub theme: Theme,
     /// The owner's overrides of interface strings.
-    pub texts: BTreeMap<TextKey, Text>,
+    pub texts: Vec<(TextKey, Text)>,
 }
 
 impl Config {
     /// Parses and validates a configuration from JSON text.
     pub fn from_json(json: &str) -> std::result::Result<Config, ConfigError> {
-        let value: Value = serde_json::from_str(json)
-            .map_err(|e| ConfigError::new("$", format!("not valid JSON ({e})")))?;
+        let value = json::parse(json).map_err(|e| ConfigError::new("$", format!("not valid JSON: {e}")))?;
         Self::from_value(&value)
     }
 
@@ -177,12 +174,17 @@ impl Config {
         text.get(lang, self.default_language())
     }
 
+    /// The owner's override of an interface string, if any.
+    pub fn ui_override(&self, key: TextKey) -> Option<&Text> {
+        self.ui.texts.iter().find(|(k, _)| *k == key).map(|(_, t)| t)
+    }
+
     /// An interface string in `lang`: the owner's override, else the built-in, else the default language's.
     pub fn ui_text(&self, key: TextKey, lang: &str) -> String {
-        let raw = match self.ui.texts.get(&key) {
+        let raw = match self.ui_override(key) {
             Some(t) if t.covers(lang) => t.get(lang, self.default_language()).to_string(),
             _ => i18n::builtin(lang, key)
-                .or_else(|| self.ui.texts.get(&key).map(|t| t.get(lang, self.default_language())))
+                .or_else(|| self.ui_override(key).map(|t| t.get(lang, self.default_language())))
                 .or_else(|| i18n::builtin(self.default_language(), key))
                 .unwrap_or_else(|| i18n::builtin("en", key).unwrap_or(""))
                 .to_string(),
@@ -357,15 +359,15 @@ fn parse_ui(root: &Obj, languages: &[String]) -> Result<UiConfig> {
         }
         if let Some(texts) = o.get("texts") {
             let tp = o.path_of("texts");
-            let map = texts
+            let members = texts
                 .as_object()
                 .ok_or_else(|| ConfigError::new(&tp, format!("must be an object, found {}", kind(texts))))?;
-            for (name, t) in map {
+            for (name, t) in members {
                 let key = TextKey::from_name(name).ok_or_else(|| {
                     let known: Vec<&str> = TextKey::ALL.iter().map(|k| k.name()).collect();
                     ConfigError::new(join(&tp, name), format!("unknown interface text (known: {})", known.join(", ")))
                 })?;
-                ui.texts.insert(key, text_at(t, &join(&tp, name), languages)?);
+                ui.texts.push((key, text_at(t, &join(&tp, name), languages)?));
             }
         }
     }
@@ -373,7 +375,8 @@ fn parse_ui(root: &Obj, languages: &[String]) -> Result<UiConfig> {
         if i18n::builtin(lang, TextKey::AcceptAll).is_some() {
             continue;
         }
-        if let Some(missing) = TextKey::ALL.iter().find(|k| !ui.texts.get(k).is_some_and(|t| t.covers(lang))) {
+        let covered = |k: TextKey| ui.texts.iter().any(|(key, t)| *key == k && t.covers(lang));
+        if let Some(missing) = TextKey::ALL.iter().find(|k| !covered(**k)) {
             return Err(ConfigError::new(
                 format!("ui.texts.{}", missing.name()),
                 format!(

@@ -4,16 +4,26 @@
 //! always granted; every optional purpose and service has an explicit entry, `false` until the visitor
 //! turns it on; a purpose with services is granted exactly when at least one of its services is.
 
-use std::collections::BTreeMap;
-
 use crate::config::{Config, PurposeId, ServiceKey};
 use crate::cookies::CookiePattern;
 
 /// What the visitor decided, for every purpose and service of one configuration.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Decisions {
-    purposes: BTreeMap<PurposeId, bool>,
-    services: BTreeMap<ServiceKey, bool>,
+    /// One entry per purpose, in configuration order.
+    purposes: Vec<(PurposeId, bool)>,
+    /// One entry per service, in configuration order.
+    services: Vec<(ServiceKey, bool)>,
+}
+
+fn put<K: PartialEq>(entries: &mut [(K, bool)], key: &K, on: bool) {
+    if let Some(entry) = entries.iter_mut().find(|(k, _)| k == key) {
+        entry.1 = on;
+    }
+}
+
+fn lookup<K: PartialEq>(entries: &[(K, bool)], key: &K) -> bool {
+    entries.iter().any(|(k, v)| *v && k == key)
 }
 
 impl Decisions {
@@ -33,13 +43,13 @@ impl Decisions {
     }
 
     fn all(config: &Config, on: bool) -> Self {
-        let mut purposes = BTreeMap::new();
-        let mut services = BTreeMap::new();
+        let mut purposes = Vec::new();
+        let mut services = Vec::new();
         for p in &config.purposes {
             let granted = on || p.required;
-            purposes.insert(p.id.clone(), granted);
+            purposes.push((p.id.clone(), granted));
             for s in &p.services {
-                services.insert(ServiceKey::new(&p.id, &s.id), granted);
+                services.push((ServiceKey::new(&p.id, &s.id), granted));
             }
         }
         Self { purposes, services }
@@ -53,7 +63,7 @@ impl Decisions {
         services: impl IntoIterator<Item = (&'a str, bool)>,
     ) -> Self {
         let mut out = Self::none(config);
-        let services: BTreeMap<&str, bool> = services.into_iter().collect();
+        let services: Vec<(&str, bool)> = services.into_iter().collect();
         for (id, on) in purposes {
             let Some(p) = config.purpose(id) else { continue };
             if p.services.is_empty() {
@@ -61,7 +71,8 @@ impl Decisions {
             } else {
                 for s in &p.services {
                     let key = ServiceKey::new(&p.id, &s.id);
-                    let svc_on = services.get(key.to_string().as_str()).copied().unwrap_or(on);
+                    let name = key.to_string();
+                    let svc_on = services.iter().find(|(k, _)| *k == name).map_or(on, |(_, v)| *v);
                     out.set_service(config, id, s.id.as_str(), on && svc_on);
                 }
             }
@@ -75,9 +86,9 @@ impl Decisions {
         if p.required {
             return;
         }
-        self.purposes.insert(p.id.clone(), on);
+        put(&mut self.purposes, &p.id, on);
         for s in &p.services {
-            self.services.insert(ServiceKey::new(&p.id, &s.id), on);
+            put(&mut self.services, &ServiceKey::new(&p.id, &s.id), on);
         }
     }
 
@@ -88,9 +99,9 @@ impl Decisions {
         if p.required {
             return;
         }
-        self.services.insert(ServiceKey::new(&p.id, &s.id), on);
-        let any = p.services.iter().any(|s| self.services.get(&ServiceKey::new(&p.id, &s.id)) == Some(&true));
-        self.purposes.insert(p.id.clone(), any);
+        put(&mut self.services, &ServiceKey::new(&p.id, &s.id), on);
+        let any = p.services.iter().any(|s| lookup(&self.services, &ServiceKey::new(&p.id, &s.id)));
+        put(&mut self.purposes, &p.id, any);
     }
 
     /// Whether `target` is granted: a purpose id, or `purpose/service`. Unknown targets are not granted.
@@ -104,19 +115,19 @@ impl Decisions {
         }
     }
 
-    /// Decisions per purpose.
-    pub fn purposes(&self) -> &BTreeMap<PurposeId, bool> {
+    /// Decisions per purpose, in configuration order.
+    pub fn purposes(&self) -> &[(PurposeId, bool)] {
         &self.purposes
     }
 
-    /// Decisions per service.
-    pub fn services(&self) -> &BTreeMap<ServiceKey, bool> {
+    /// Decisions per service, in configuration order.
+    pub fn services(&self) -> &[(ServiceKey, bool)] {
         &self.services
     }
 
     /// Whether any optional purpose is granted.
     pub fn any_optional_granted(&self, config: &Config) -> bool {
-        config.optional_purposes().any(|p| self.purposes.get(&p.id) == Some(&true))
+        config.optional_purposes().any(|p| lookup(&self.purposes, &p.id))
     }
 
     /// The cookie patterns of every service that is not granted: deleted after each decision, so a
@@ -126,7 +137,7 @@ impl Decisions {
             .purposes
             .iter()
             .flat_map(|p| p.services.iter().map(move |s| (p, s)))
-            .filter(|(p, s)| self.services.get(&ServiceKey::new(&p.id, &s.id)) != Some(&true))
+            .filter(|(p, s)| !lookup(&self.services, &ServiceKey::new(&p.id, &s.id)))
             .flat_map(|(_, s)| s.cookies.iter())
             .collect()
     }

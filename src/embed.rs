@@ -100,7 +100,7 @@ pub fn start(config: Config, store: Store) -> Result<Rc<App>, String> {
     app.start();
     let weak = Rc::downgrade(&app);
     crate::gating::observe(host, move || weak.upgrade().map(|a| a.with_session(|s| s.applied().clone())));
-    events::dispatch(EventName::Ready, &serde_json::Value::Null);
+    events::dispatch(EventName::Ready, &crate::json::Value::Null);
     Ok(app)
 }
 

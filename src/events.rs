@@ -1,6 +1,6 @@
 //! The widget's voice on the page: `consentry:*` DOM events on `document` and prefixed console messages.
 
-use serde_json::Value;
+use crate::json::Value;
 use wasm_bindgen::JsValue;
 
 /// The events the widget dispatches on `document`.
@@ -43,7 +43,7 @@ pub fn dispatch(name: EventName, detail: &Value) {
 /// Reports a failure: `console.error("consentry: …")` and a `consentry:error` event.
 pub fn error(message: &str) {
     web_sys::console::error_1(&format!("consentry: {message}").into());
-    dispatch(EventName::Error, &serde_json::json!({ "message": message }));
+    dispatch(EventName::Error, &Value::object([("message", Value::str(message))]));
 }
 
 /// A warning on the console, prefixed.

@@ -4,40 +4,18 @@
 //! corrupt JSON, another tool's data, a record from a future version — reads as "no choice", so the
 //! visitor is asked again and nothing is granted.
 
-use std::collections::BTreeMap;
-
-use serde::{Deserialize, Serialize};
-
 use crate::choice::{Action, Choice, Layer, Method};
 use crate::config::Config;
 use crate::consent::Decisions;
+use crate::json::{self, Value};
 
 /// The storage key.
 pub const STORAGE_KEY: &str = "consentry";
 /// The record format this build writes and reads.
-pub const RECORD_VERSION: u32 = 1;
+pub const RECORD_VERSION: u64 = 1;
 
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct StoredMethod {
-    layer: String,
-    action: String,
-}
-
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Stored {
-    v: u32,
-    id: String,
-    policy_version: String,
-    language: String,
-    created: i64,
-    updated: i64,
-    expires: i64,
-    purposes: BTreeMap<String, bool>,
-    services: BTreeMap<String, bool>,
-    method: StoredMethod,
-}
+const FIELDS: [&str; 10] =
+    ["v", "id", "policy_version", "language", "created", "updated", "expires", "purposes", "services", "method"];
 
 /// Why a stored value was not used.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,56 +35,88 @@ pub struct Decoded {
     pub asked: Vec<String>,
 }
 
+fn flags<K: ToString>(entries: &[(K, bool)]) -> Value {
+    Value::object(entries.iter().map(|(k, v)| (k.to_string(), Value::Bool(*v))))
+}
+
 /// Encodes a choice for storage.
 pub fn encode(choice: &Choice) -> String {
-    let stored = Stored {
-        v: RECORD_VERSION,
-        id: choice.id.clone(),
-        policy_version: choice.policy_version.clone(),
-        language: choice.language.clone(),
-        created: choice.created,
-        updated: choice.updated,
-        expires: choice.expires,
-        purposes: choice.decisions.purposes().iter().map(|(k, v)| (k.to_string(), *v)).collect(),
-        services: choice.decisions.services().iter().map(|(k, v)| (k.to_string(), *v)).collect(),
-        method: StoredMethod { layer: choice.method.layer.name().into(), action: choice.method.action.name().into() },
-    };
-    serde_json::to_string(&stored).unwrap_or_default()
+    Value::object([
+        ("v", Value::int(RECORD_VERSION as i64)),
+        ("id", Value::str(&choice.id)),
+        ("policy_version", Value::str(&choice.policy_version)),
+        ("language", Value::str(&choice.language)),
+        ("created", Value::int(choice.created)),
+        ("updated", Value::int(choice.updated)),
+        ("expires", Value::int(choice.expires)),
+        ("purposes", flags(choice.decisions.purposes())),
+        ("services", flags(choice.decisions.services())),
+        (
+            "method",
+            Value::object([
+                ("layer", Value::str(choice.method.layer.name())),
+                ("action", Value::str(choice.method.action.name())),
+            ]),
+        ),
+    ])
+    .to_string()
+}
+
+fn corrupt(why: &str) -> Unreadable {
+    Unreadable::Corrupt(why.to_string())
+}
+
+fn field<'a, T>(v: &'a Value, key: &str, read: impl FnOnce(&'a Value) -> Option<T>) -> Result<T, Unreadable> {
+    v.get(key).and_then(read).ok_or_else(|| Unreadable::Corrupt(format!("malformed field \"{key}\"")))
+}
+
+fn flag_map<'a>(v: &'a Value, key: &str) -> Result<Vec<(&'a str, bool)>, Unreadable> {
+    let members = field(v, key, Value::as_object)?;
+    members
+        .iter()
+        .map(|(k, b)| b.as_bool().map(|b| (k.as_str(), b)))
+        .collect::<Option<Vec<_>>>()
+        .ok_or_else(|| Unreadable::Corrupt(format!("malformed field \"{key}\"")))
 }
 
 /// Decodes a stored value against the current configuration.
 pub fn decode(raw: &str, config: &Config) -> Result<Decoded, Unreadable> {
-    let value: serde_json::Value =
-        serde_json::from_str(raw).map_err(|e| Unreadable::Corrupt(format!("not JSON: {e}")))?;
-    match value.get("v").and_then(serde_json::Value::as_u64) {
-        Some(v) if v == u64::from(RECORD_VERSION) => {}
-        Some(v) => return Err(Unreadable::OtherVersion(v)),
-        None => return Err(Unreadable::Corrupt("not a Consentry record".into())),
+    let v = json::parse(raw).map_err(|e| Unreadable::Corrupt(format!("not JSON: {e}")))?;
+    let members = v.as_object().ok_or_else(|| corrupt("not a Consentry record"))?;
+    match v.get("v").and_then(Value::as_u64) {
+        Some(RECORD_VERSION) => {}
+        Some(other) => return Err(Unreadable::OtherVersion(other)),
+        None => return Err(corrupt("not a Consentry record")),
     }
-    let stored: Stored =
-        serde_json::from_value(value).map_err(|e| Unreadable::Corrupt(format!("malformed record: {e}")))?;
-    let method = match (Layer::from_name(&stored.method.layer), Action::from_name(&stored.method.action)) {
-        (Some(layer), Some(action)) => Method { layer, action },
-        _ => return Err(Unreadable::Corrupt("unknown decision method".into())),
+    if members.len() != FIELDS.len() || members.iter().any(|(k, _)| !FIELDS.contains(&k.as_str())) {
+        return Err(corrupt("unexpected fields"));
+    }
+    let method = field(&v, "method", Some)?;
+    let method = match (
+        method.get("layer").and_then(Value::as_str).and_then(Layer::from_name),
+        method.get("action").and_then(Value::as_str).and_then(Action::from_name),
+    ) {
+        (Some(layer), Some(action)) if method.as_object().is_some_and(|m| m.len() == 2) => Method { layer, action },
+        _ => return Err(corrupt("unknown decision method")),
     };
-    if stored.id.is_empty() || stored.expires < stored.updated || stored.updated < stored.created {
-        return Err(Unreadable::Corrupt("inconsistent record".into()));
+    let id = field(&v, "id", Value::as_str)?.to_string();
+    let (created, updated, expires) =
+        (field(&v, "created", Value::as_i64)?, field(&v, "updated", Value::as_i64)?, field(&v, "expires", Value::as_i64)?);
+    if id.is_empty() || expires < updated || updated < created {
+        return Err(corrupt("inconsistent record"));
     }
-    let decisions = Decisions::from_maps(
-        config,
-        stored.purposes.iter().map(|(k, v)| (k.as_str(), *v)),
-        stored.services.iter().map(|(k, v)| (k.as_str(), *v)),
-    );
+    let purposes = flag_map(&v, "purposes")?;
+    let services = flag_map(&v, "services")?;
     Ok(Decoded {
-        asked: stored.purposes.keys().cloned().collect(),
+        asked: purposes.iter().map(|(k, _)| k.to_string()).collect(),
         choice: Choice {
-            id: stored.id,
-            policy_version: stored.policy_version,
-            language: stored.language,
-            created: stored.created,
-            updated: stored.updated,
-            expires: stored.expires,
-            decisions,
+            id,
+            policy_version: field(&v, "policy_version", Value::as_str)?.to_string(),
+            language: field(&v, "language", Value::as_str)?.to_string(),
+            created,
+            updated,
+            expires,
+            decisions: Decisions::from_maps(config, purposes, services),
             method,
         },
     })

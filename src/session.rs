@@ -3,12 +3,11 @@
 //! The browser adapters perform what a transition returns (write storage, run scripts, delete cookies,
 //! dispatch events); they decide nothing themselves.
 
-use serde_json::{json, Map, Value};
-
 use crate::choice::{Choice, Method, PromptReason};
 use crate::config::Config;
 use crate::consent::Decisions;
 use crate::cookies::CookiePattern;
+use crate::json::Value;
 use crate::record::Decoded;
 
 /// Where a change of the decisions in force came from.
@@ -112,36 +111,40 @@ impl Session {
     /// The object returned by `window.consentry.state()`.
     pub fn state_json(&self, storage: &str) -> Value {
         let c = self.choice.as_ref();
-        json!({
-            "decided": c.is_some() && self.prompt.is_none(),
-            "id": c.map(|c| c.id.clone()),
-            "policyVersion": self.config.policy_version,
-            "language": self.language,
-            "updatedAt": c.map(|c| c.updated),
-            "expiresAt": c.map(|c| c.expires),
-            "purposes": self.purposes_json(),
-            "services": self.services_json(),
-            "storage": storage,
-        })
+        Value::object([
+            ("decided", Value::Bool(c.is_some() && self.prompt.is_none())),
+            ("id", Value::opt(c, |c| Value::str(&c.id))),
+            ("policyVersion", Value::str(&self.config.policy_version)),
+            ("language", Value::str(&self.language)),
+            ("updatedAt", Value::opt(c, |c| Value::int(c.updated))),
+            ("expiresAt", Value::opt(c, |c| Value::int(c.expires))),
+            ("purposes", self.purposes_json()),
+            ("services", self.services_json()),
+            ("storage", Value::str(storage)),
+        ])
     }
 
     /// The `detail` of a `consentry:change` event.
     pub fn change_json(&self, source: Source) -> Value {
-        json!({
-            "purposes": self.purposes_json(),
-            "services": self.services_json(),
-            "id": self.choice.as_ref().map(|c| c.id.clone()),
-            "source": source.name(),
-            "action": match source { Source::Stored => None, Source::Decision(m) => Some(m.action.name()) },
-        })
+        let action = match source {
+            Source::Stored => Value::Null,
+            Source::Decision(m) => Value::str(m.action.name()),
+        };
+        Value::object([
+            ("purposes", self.purposes_json()),
+            ("services", self.services_json()),
+            ("id", Value::opt(self.choice.as_ref(), |c| Value::str(&c.id))),
+            ("source", Value::str(source.name())),
+            ("action", action),
+        ])
     }
 
     fn purposes_json(&self) -> Value {
-        Value::Object(self.applied.purposes().iter().map(|(k, v)| (k.to_string(), Value::Bool(*v))).collect::<Map<_, _>>())
+        Value::object(self.applied.purposes().iter().map(|(k, v)| (k.to_string(), Value::Bool(*v))))
     }
 
     fn services_json(&self) -> Value {
-        Value::Object(self.applied.services().iter().map(|(k, v)| (k.to_string(), Value::Bool(*v))).collect::<Map<_, _>>())
+        Value::object(self.applied.services().iter().map(|(k, v)| (k.to_string(), Value::Bool(*v))))
     }
 }
 

@@ -1,7 +1,7 @@
-//! A small typed reader over `serde_json::Value` that tracks the JSON path of every field,
+//! A small typed reader over [`crate::json::Value`] that tracks the JSON path of every field,
 //! so that each refusal names the exact field and rule. Unknown fields are refused.
 
-use serde_json::{Map, Value};
+use crate::json::Value;
 
 use super::{ConfigError, Text};
 
@@ -12,7 +12,7 @@ const LEGAL_BASIS_FIELDS: &[&str] = &["legal_basis", "legitimate_interest", "law
 
 /// One JSON object being read, with its path and the keys it allows.
 pub(crate) struct Obj<'a> {
-    map: &'a Map<String, Value>,
+    members: &'a [(String, Value)],
     path: String,
 }
 
@@ -22,10 +22,10 @@ impl<'a> Obj<'a> {
     /// Reads `value` at `path` as an object whose keys must all be in `allowed`.
     pub fn new(value: &'a Value, path: impl Into<String>, allowed: &[&str]) -> Result<Self> {
         let path = path.into();
-        let map = value
+        let members = value
             .as_object()
             .ok_or_else(|| ConfigError::new(&path, format!("must be an object, found {}", kind(value))))?;
-        for key in map.keys() {
+        for (key, _) in members {
             if allowed.contains(&key.as_str()) {
                 continue;
             }
@@ -44,7 +44,7 @@ impl<'a> Obj<'a> {
             }
             return Err(ConfigError::new(field, format!("unknown field (allowed here: {})", allowed.join(", "))));
         }
-        Ok(Self { map, path })
+        Ok(Self { members, path })
     }
 
     /// The path of `key` inside this object.
@@ -54,7 +54,7 @@ impl<'a> Obj<'a> {
 
     /// The raw value of an optional field.
     pub fn get(&self, key: &str) -> Option<&'a Value> {
-        self.map.get(key).filter(|v| !v.is_null())
+        self.members.iter().find(|(k, _)| k == key).map(|(_, v)| v).filter(|v| **v != Value::Null)
     }
 
     /// A required field.
@@ -82,7 +82,7 @@ impl<'a> Obj<'a> {
     }
 
     /// A required array.
-    pub fn array(&self, key: &str, why: &str) -> Result<&'a Vec<Value>> {
+    pub fn array(&self, key: &str, why: &str) -> Result<&'a [Value]> {
         array_at(self.required(key, why)?, &self.path_of(key))
     }
 
@@ -90,7 +90,7 @@ impl<'a> Obj<'a> {
     pub fn opt_array(&self, key: &str) -> Result<&'a [Value]> {
         match self.get(key) {
             None => Ok(&[]),
-            Some(v) => array_at(v, &self.path_of(key)).map(Vec::as_slice),
+            Some(v) => array_at(v, &self.path_of(key)),
         }
     }
 
@@ -105,7 +105,7 @@ pub(crate) fn text_at(value: &Value, path: &str, languages: &[String]) -> Result
     match value {
         Value::String(_) => Ok(Text::Plain(string_at(value, path)?)),
         Value::Object(map) => {
-            let mut out = std::collections::BTreeMap::new();
+            let mut out: Vec<(String, String)> = Vec::new();
             for (lang, v) in map {
                 if !languages.iter().any(|l| l == lang) {
                     return Err(ConfigError::new(
@@ -113,10 +113,10 @@ pub(crate) fn text_at(value: &Value, path: &str, languages: &[String]) -> Result
                         format!("language not listed in `languages` ({})", languages.join(", ")),
                     ));
                 }
-                out.insert(lang.clone(), string_at(v, &join(path, lang))?);
+                out.push((lang.clone(), string_at(v, &join(path, lang))?));
             }
             let default = &languages[0];
-            if !out.contains_key(default) {
+            if !out.iter().any(|(l, _)| l == default) {
                 return Err(ConfigError::new(path, format!("missing the default language \"{default}\"")));
             }
             Ok(Text::Localized(out))
@@ -137,7 +137,7 @@ pub(crate) fn string_at(value: &Value, path: &str) -> Result<String> {
     }
 }
 
-fn array_at<'a>(value: &'a Value, path: &str) -> Result<&'a Vec<Value>> {
+fn array_at<'a>(value: &'a Value, path: &str) -> Result<&'a [Value]> {
     value
         .as_array()
         .ok_or_else(|| ConfigError::new(path, format!("must be an array, found {}", kind(value))))
@@ -154,12 +154,5 @@ pub(crate) fn join(path: &str, key: &str) -> String {
 
 /// The JSON kind of a value, for messages.
 pub(crate) fn kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
+    value.kind()
 }
