@@ -1,0 +1,141 @@
+//! `cargo xtask demo`: install what the demo needs, then serve it with live rebuilds.
+//!
+//! Trunk serves `index.html` on <http://127.0.0.1:8080/> and, after each build, runs the
+//! `post_build` hook in `Trunk.toml` (`cargo xtask dist --trunk-hook`), which writes
+//! `consentry.js` and `consentry.wasm` next to the page. The demo is a list of [`Service`]s run
+//! side by side, so the receipt server can join Trunk later; when one stops, the others are stopped.
+
+use std::process::{Child, Command};
+use std::thread;
+use std::time::Duration;
+
+use crate::error::{bail, Context, Result};
+use crate::process::describe;
+use crate::setup;
+use crate::workspace::root;
+
+/// The address the demo is served on.
+const ADDRESS: &str = "127.0.0.1";
+/// The port the demo is served on.
+const PORT: &str = "8080";
+
+/// One long-running process of the demo.
+struct Service {
+    /// Short name for messages.
+    name: &'static str,
+    /// How to start it.
+    command: Command,
+}
+
+/// Runs set-up with Trunk, then every demo service until one of them stops.
+pub fn run_demo() -> Result<()> {
+    setup::run_all(&setup::Options { demo: true })?;
+    create_watch_ignores()?;
+    let services = vec![trunk_serve()];
+    println!("demo: http://{ADDRESS}:{PORT}/ (Ctrl-C to stop)");
+    supervise(services)
+}
+
+fn trunk_serve() -> Service {
+    let mut command = Command::new("trunk");
+    command
+        .current_dir(root())
+        .args(["serve", "--address", ADDRESS, "--port", PORT]);
+    Service {
+        name: "trunk",
+        command,
+    }
+}
+
+/// Trunk refuses to start when a `[watch] ignore` entry of `Trunk.toml` does not exist
+/// (on a fresh clone `dist/` does not), so create the missing ones as empty directories.
+fn create_watch_ignores() -> Result<()> {
+    let path = root().join("Trunk.toml");
+    let config =
+        std::fs::read_to_string(&path).context(|| format!("reading {}", path.display()))?;
+    for entry in watch_ignores(&config) {
+        let dir = root().join(entry);
+        if !dir.exists() {
+            std::fs::create_dir_all(&dir).context(|| format!("creating {}", dir.display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// The quoted entries of the one-line `ignore = [...]` array in a Trunk.toml text.
+fn watch_ignores(config: &str) -> Vec<&str> {
+    let Some(line) = config
+        .lines()
+        .find(|l| l.trim_start().starts_with("ignore"))
+    else {
+        return Vec::new();
+    };
+    let list = line
+        .split_once('[')
+        .map_or("", |(_, rest)| rest.split(']').next().unwrap_or(""));
+    list.split(',')
+        .map(|e| e.trim().trim_matches('"'))
+        .filter(|e| !e.is_empty())
+        .collect()
+}
+
+/// Starts all services; when the first one exits, stops the rest and reports how it ended.
+fn supervise(services: Vec<Service>) -> Result<()> {
+    let mut running: Vec<(&'static str, Child)> = Vec::new();
+    for mut service in services {
+        eprintln!("  $ {}", describe(&service.command));
+        match service.command.spawn() {
+            Ok(child) => running.push((service.name, child)),
+            Err(e) => {
+                stop_all(&mut running);
+                bail!(
+                    "could not start {} (`{}`): {e}",
+                    service.name,
+                    describe(&service.command)
+                );
+            }
+        }
+    }
+    loop {
+        for i in 0..running.len() {
+            let (name, child) = &mut running[i];
+            let name = *name;
+            let status = match child.try_wait() {
+                Ok(None) => continue,
+                Ok(Some(status)) => status,
+                Err(e) => {
+                    stop_all(&mut running);
+                    bail!("lost track of {name}: {e}");
+                }
+            };
+            running.remove(i);
+            stop_all(&mut running);
+            if status.success() {
+                return Ok(());
+            }
+            bail!("{name} stopped ({status})");
+        }
+        thread::sleep(Duration::from_millis(200));
+    }
+}
+
+/// Stops the children this process started (and only those).
+fn stop_all(running: &mut Vec<(&'static str, Child)>) {
+    for (_, child) in running.iter_mut() {
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    running.clear();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_watch_ignore_list() {
+        let config = "[watch]\n# the ignore list\nignore = [\"dist\", \"target\",\"tests\"]\n";
+        assert_eq!(watch_ignores(config), ["dist", "target", "tests"]);
+        assert!(watch_ignores("[build]\n").is_empty());
+    }
+}
