@@ -161,9 +161,18 @@ impl App {
         let opener = self.opener.take();
         set_timeout(
             move || {
-                if let Some(el) = opener.filter(|e| e.is_connected()) {
-                    let _ = el.focus();
-                } else if let Some(el) = shadow_query("[data-action=\"open-preferences\"]") {
+                // The opener itself if it is still there; else its re-rendered twin (the banner is
+                // rebuilt when the center closes back to it); else the persistent control.
+                let twin = |el: &web_sys::HtmlElement| {
+                    el.get_attribute("data-action").and_then(|a| shadow_query(&format!("[data-action=\"{a}\"]")))
+                };
+                let target = match opener {
+                    Some(el) if el.is_connected() => Some(el),
+                    Some(el) => twin(&el),
+                    None => None,
+                }
+                .or_else(|| shadow_query("[data-action=\"open-preferences\"]:not([hidden])"));
+                if let Some(el) = target {
                     let _ = el.focus();
                 }
             },

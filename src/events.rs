@@ -40,10 +40,12 @@ pub fn dispatch(name: EventName, detail: &Value) {
     }
 }
 
-/// Reports a failure: `console.error("consentry: …")` and a `consentry:error` event.
+/// Reports a failure: `console.error("consentry: …")` and a `consentry:error` event whose
+/// `detail.message` is the same prefixed text (as the loader's own failures are).
 pub fn error(message: &str) {
-    web_sys::console::error_1(&format!("consentry: {message}").into());
-    dispatch(EventName::Error, &Value::object([("message", Value::str(message))]));
+    let text = format!("consentry: {message}");
+    web_sys::console::error_1(&text.as_str().into());
+    dispatch(EventName::Error, &Value::object([("message", Value::String(text))]));
 }
 
 /// A warning on the console, prefixed.

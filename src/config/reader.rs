@@ -33,13 +33,13 @@ impl<'a> Obj<'a> {
             if DEFAULT_ON_FIELDS.contains(&key.as_str()) {
                 return Err(ConfigError::new(
                     field,
-                    "nothing can be enabled by default: every non-required purpose and service starts off until the visitor turns it on (GDPR art. 4(11), EDPB 05/2020)",
+                    "cannot be enabled by default: every non-required purpose and service starts off until the visitor turns it on (GDPR art. 4(11), EDPB 05/2020)",
                 ));
             }
             if LEGAL_BASIS_FIELDS.contains(&key.as_str()) {
                 return Err(ConfigError::new(
                     field,
-                    "a purpose is either consent-based or strictly necessary (`required: true`); no other legal basis can be configured",
+                    "consent or strictly necessary only: a purpose is either consent-based or strictly necessary (`required: true`); no other legal basis can be configured",
                 ));
             }
             return Err(ConfigError::new(field, format!("unknown field (allowed here: {})", allowed.join(", "))));

@@ -76,7 +76,7 @@ fn enabling_by_default_is_refused_with_its_own_message() {
     for field in ["default", "enabled", "checked", "preselected", "granted"] {
         let e = refused(|v| v["purposes"][1][field] = json!(true));
         assert_eq!(e.path, format!("purposes[1].{field}"));
-        assert!(e.rule.contains("nothing can be enabled by default"), "{}", e.rule);
+        assert!(e.rule.contains("cannot be enabled by default"), "{}", e.rule);
     }
     let e = refused(|v| v["purposes"][1]["services"][0]["default"] = json!(true));
     assert_eq!(e.path, "purposes[1].services[0].default");

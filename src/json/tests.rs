@@ -66,3 +66,23 @@ fn integers() {
     assert_eq!(parse("-1").unwrap().as_u64(), None);
     assert_eq!(parse("1e2").unwrap().as_u64(), None);
 }
+
+#[test]
+fn never_panics_on_arbitrary_input() {
+    // A deterministic xorshift stream of JSON-ish fragments, including multi-byte characters and
+    // truncated escapes: every input must give a value or an error, never a panic.
+    let alphabet = ["{", "}", "[", "]", "\"", "\\", "u", "d8", "00", ":", ",", "1", "-", ".", "e", "é", "😀", " ", "null", "tru", "\\u00", "\n"];
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    for _ in 0..20_000 {
+        let mut s = String::new();
+        for _ in 0..(state % 24) {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            s.push_str(alphabet[(state % alphabet.len() as u64) as usize]);
+        }
+        if let Ok(v) = parse(&s) {
+            assert_eq!(parse(&v.to_string()).as_ref(), Ok(&v), "{s}");
+        }
+    }
+}
