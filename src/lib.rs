@@ -8,8 +8,8 @@
 //! * a **pure core** that compiles and is tested natively: [`config`] (parsing and validating the site
 //!   owner's configuration), [`consent`] (decisions per purpose and service, and their transitions),
 //!   [`choice`] (a recorded choice and when to ask again), [`record`] (its storage format), [`i18n`]
-//!   (language negotiation and interface strings), [`cookies`] (cookie patterns) and [`json`] (a small
-//!   JSON reader and writer);
+//!   (language negotiation and interface strings), [`cookies`] (cookie patterns); JSON comes from the
+//!   shared `consentry-receipt` crate;
 //! * **browser adapters** around it, only on `wasm32`: `storage` (localStorage with an in-memory
 //!   fallback), `gating` (running consented scripts and iframes, deleting cookies), `events` and `api`
 //!   (the `consentry:*` DOM events and `window.consentry`), `ui` (the Leptos components) and `embed`
@@ -24,9 +24,10 @@ pub mod config;
 pub mod consent;
 pub mod cookies;
 pub mod i18n;
-pub mod json;
 pub mod record;
 pub mod session;
+
+pub use consentry_receipt::json;
 
 #[cfg(target_arch = "wasm32")]
 pub mod api;

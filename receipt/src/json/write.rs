@@ -61,3 +61,24 @@ fn write_string(f: &mut fmt::Formatter<'_>, s: &str) -> fmt::Result {
     f.write_str(&s[run..])?;
     f.write_char('"')
 }
+
+impl Value {
+    /// The canonical form: no whitespace, object members sorted by their keys' UTF-16 code units
+    /// (as RFC 8785 orders them), strings escaped as by the compact writer. Numbers are written as
+    /// their source text, so a canonical form is only produced from integers the widget wrote.
+    pub fn canonical(&self) -> String {
+        self.sorted().to_string()
+    }
+
+    fn sorted(&self) -> Value {
+        match self {
+            Value::Array(items) => Value::Array(items.iter().map(Value::sorted).collect()),
+            Value::Object(members) => {
+                let mut m: Vec<(String, Value)> = members.iter().map(|(k, v)| (k.clone(), v.sorted())).collect();
+                m.sort_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
+                Value::Object(m)
+            }
+            other => other.clone(),
+        }
+    }
+}

@@ -86,3 +86,9 @@ fn never_panics_on_arbitrary_input() {
         }
     }
 }
+
+#[test]
+fn canonical_form_sorts_keys_recursively() {
+    let v = parse(r#"{"b":1,"a":{"z":[{"y":true,"x":null}],"é":"1","A":"2"}}"#).unwrap();
+    assert_eq!(v.canonical(), r#"{"a":{"A":"2","z":[{"x":null,"y":true}],"é":"1"},"b":1}"#);
+}
