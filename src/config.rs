@@ -25,6 +25,8 @@ use reader::{join, kind, string_at, text_at, Obj, Result};
 pub const DEFAULT_EXPIRY_DAYS: u32 = 182;
 /// The longest a choice may be kept (13 months).
 pub const MAX_EXPIRY_DAYS: u32 = 395;
+/// The jurisdiction recorded in receipts when the configuration names none.
+pub const DEFAULT_JURISDICTION: &str = "EU";
 
 /// A validated configuration.
 #[derive(Debug, Clone, PartialEq)]
@@ -39,6 +41,8 @@ pub struct Config {
     pub expiry_days: u32,
     /// Where receipts are posted, if anywhere.
     pub endpoint: Option<String>,
+    /// The jurisdiction recorded in receipts (Kantara `jurisdiction`), `"EU"` unless configured.
+    pub jurisdiction: String,
     /// The purposes, in display order.
     pub purposes: Vec<Purpose>,
     /// Presentation settings.
@@ -139,7 +143,7 @@ impl Config {
         let root = Obj::new(
             value,
             "$",
-            &["policy_version", "controller", "languages", "expiry_days", "endpoint", "purposes", "ui", "$schema"],
+            &["policy_version", "controller", "languages", "expiry_days", "endpoint", "jurisdiction", "purposes", "ui", "$schema"],
         )?;
         let languages = parse_languages(&root)?;
         let policy_version = root.string("policy_version", "a change of policy version asks every visitor again")?;
@@ -149,9 +153,10 @@ impl Config {
         if let Some(url) = &endpoint {
             check_url(url, &root.path_of("endpoint"))?;
         }
+        let jurisdiction = root.opt_string("jurisdiction")?.unwrap_or_else(|| DEFAULT_JURISDICTION.to_string());
         let purposes = parse_purposes(&root, &languages)?;
         let ui = parse_ui(&root, &languages)?;
-        Ok(Config { policy_version, controller, languages, expiry_days, endpoint, purposes, ui })
+        Ok(Config { policy_version, controller, languages, expiry_days, endpoint, jurisdiction, purposes, ui })
     }
 
     /// The default language.

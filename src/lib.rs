@@ -24,6 +24,8 @@ pub mod config;
 pub mod consent;
 pub mod cookies;
 pub mod i18n;
+pub mod receipt;
+pub mod receipt_log;
 pub mod record;
 pub mod session;
 

@@ -1,0 +1,68 @@
+// axe-core on the banner and the open preference center, in the light and dark themes.
+// Every violation is reported as a test diagnostic; serious and critical ones fail the test.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import {
+  useEnvironment,
+  AXE_PATH,
+  bannerButton,
+  dialog,
+  waitForBanner,
+} from './support/harness.mjs';
+import { baseConfig } from './support/config.mjs';
+
+const env = useEnvironment();
+
+async function audit(t, page, label) {
+  assert.ok(existsSync(AXE_PATH), `axe-core is installed (${AXE_PATH}); run \`npm ci\``);
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.addScriptTag({ path: AXE_PATH });
+  const results = await page.evaluate(() =>
+    window.axe.run(document, { resultTypes: ['violations'] }).then((r) =>
+      r.violations.map((v) => ({
+        id: v.id,
+        impact: v.impact,
+        help: v.help,
+        nodes: v.nodes.map((n) => ({ target: JSON.stringify(n.target), summary: n.failureSummary })),
+      })),
+    ),
+  );
+  for (const v of results) {
+    t.diagnostic(`${label}: [${v.impact}] ${v.id}: ${v.help}`);
+    for (const n of v.nodes) t.diagnostic(`    ${n.target} ${n.summary?.replace(/\s+/g, ' ')}`);
+  }
+  const severe = results.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  assert.deepEqual(
+    severe.map((v) => `${v.id} (${v.impact}) on ${v.nodes.map((n) => n.target).join(', ')}`),
+    [],
+    `${label}: no serious or critical accessibility violations`,
+  );
+}
+
+const THEMES = {
+  'default theme': [baseConfig(), {}],
+  'light theme': [{ ...baseConfig(), ui: { theme: 'light' } }, {}],
+  'dark theme': [{ ...baseConfig(), ui: { theme: 'dark' } }, {}],
+  'auto theme, dark system preference': [baseConfig(), { colorScheme: 'dark' }],
+};
+
+for (const [label, [config, contextOptions]] of Object.entries(THEMES)) {
+  test(`axe: banner and preference center (${label})`, async (t) => {
+    const { page } = await env.open(t, { config }, { contextOptions });
+    await waitForBanner(page);
+    await audit(t, page, `banner, ${label}`);
+    await bannerButton(page, 'customize').click();
+    await dialog(page).waitFor({ state: 'visible' });
+    await page.waitForTimeout(300); // let any opening transition finish before contrast checks
+    await audit(t, page, `preference center, ${label}`);
+  });
+}
+
+test('axe: floating button after a choice', async (t) => {
+  const { page } = await env.open(t);
+  await waitForBanner(page);
+  await bannerButton(page, 'reject-all').click();
+  await page.locator('#consentry [data-action="open-preferences"]').waitFor({ state: 'visible' });
+  await audit(t, page, 'floating button');
+});

@@ -1,0 +1,103 @@
+// Two tiny HTTP servers on two different origins, as on a real site:
+//  - the widget origin serves the built files from `dist/` (CORS `*`, `application/wasm`),
+//  - the site origin serves pages the tests register one by one (HTML, JSON, scripts).
+// Both keep a log of the requests they answered so tests can check what the browser fetched.
+
+import http from 'node:http';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+
+const MIME = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.json': 'application/json; charset=utf-8',
+  '.html': 'text/html; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+};
+
+function listen(server) {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    // No host: listen on the dual-stack wildcard so both `localhost` and `127.0.0.1` reach it.
+    server.listen(0, () => resolve(server.address().port));
+  });
+}
+
+function close(server) {
+  return new Promise((resolve) => {
+    server.closeAllConnections?.();
+    server.close(() => resolve());
+  });
+}
+
+/** Serves the files of `root` (the built `dist/`) to any origin. */
+export async function startWidgetServer(root) {
+  const log = [];
+  const server = http.createServer(async (req, res) => {
+    const url = new URL(req.url, 'http://x');
+    log.push({ method: req.method, path: url.pathname, search: url.search });
+    const headers = {
+      'Access-Control-Allow-Origin': '*',
+      'Cache-Control': 'no-store',
+    };
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, { ...headers, 'Access-Control-Allow-Methods': 'GET', 'Access-Control-Allow-Headers': '*' });
+      res.end();
+      return;
+    }
+    const rel = path.normalize(decodeURIComponent(url.pathname)).replace(/^([/\\])+/, '');
+    const file = path.join(root, rel);
+    if (rel.startsWith('..') || !file.startsWith(root)) {
+      res.writeHead(403, headers).end();
+      return;
+    }
+    try {
+      const body = await readFile(file);
+      res.writeHead(200, { ...headers, 'Content-Type': MIME[path.extname(file)] ?? 'application/octet-stream' });
+      res.end(body);
+    } catch {
+      res.writeHead(404, { ...headers, 'Content-Type': 'text/plain' }).end('not found');
+    }
+  });
+  const port = await listen(server);
+  return { origin: `http://localhost:${port}`, log, close: () => close(server) };
+}
+
+/**
+ * Serves whatever the tests register: `site.route(path, body, type)`.
+ * Unknown paths answer 404. `site.requests(path)` counts how often a path was fetched.
+ */
+export async function startSiteServer() {
+  const routes = new Map();
+  const log = [];
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url, 'http://x');
+    log.push({ method: req.method, path: url.pathname, search: url.search });
+    const route = routes.get(url.pathname);
+    if (!route) {
+      res.writeHead(404, { 'Content-Type': 'text/plain', 'Cache-Control': 'no-store' }).end('not found');
+      return;
+    }
+    res.writeHead(route.status ?? 200, { 'Content-Type': route.type, 'Cache-Control': 'no-store' });
+    res.end(route.body);
+  });
+  const port = await listen(server);
+  const origin = `http://127.0.0.1:${port}`;
+  return {
+    origin,
+    log,
+    /** Registers `body` at `pathname` and returns its absolute URL. */
+    route(pathname, body, type = MIME[path.extname(pathname)] ?? 'text/html; charset=utf-8', status = 200) {
+      routes.set(pathname, { body, type, status });
+      return origin + pathname;
+    },
+    /** How many times the browser asked for `pathname`. */
+    requests(pathname) {
+      return log.filter((r) => r.path === pathname).length;
+    },
+    close: () => close(server),
+  };
+}
