@@ -12,6 +12,7 @@ use crate::choice::{Action, Layer, Method};
 use crate::consent::Decisions;
 use crate::events::{self, EventName};
 use crate::gating;
+use crate::receipts::Receipts;
 use crate::record::{self, STORAGE_KEY};
 use crate::session::{Session, Source};
 use crate::storage::Store;
@@ -41,7 +42,9 @@ pub struct UiState {
 /// The running widget.
 pub struct App {
     session: RefCell<Session>,
-    store: Store,
+    store: Rc<Store>,
+    /// The receipt worker.
+    pub receipts: Rc<Receipts>,
     opener: RefCell<Option<web_sys::HtmlElement>>,
     /// Reactive state for the UI.
     pub ui: UiState,
@@ -51,6 +54,8 @@ impl App {
     /// Wraps a started session.
     pub fn new(session: Session, store: Store) -> Rc<App> {
         let applied = session.applied().clone();
+        let store = Rc::new(store);
+        let receipts = Receipts::new(session.config().clone(), store.clone());
         let surface = if session.prompt().is_some() { Surface::Banner } else { Surface::Closed };
         Rc::new(App {
             ui: UiState {
@@ -60,6 +65,7 @@ impl App {
             },
             session: RefCell::new(session),
             store,
+            receipts,
             opener: RefCell::new(None),
         })
     }
@@ -73,17 +79,20 @@ impl App {
     pub fn start(&self) {
         let (applied, restored) = self.with_session(|s| (s.applied().clone(), s.restored()));
         gating::apply(&applied);
+        self.receipts.start();
         if restored {
             let detail = self.with_session(|s| s.change_json(Source::Stored));
             events::dispatch(EventName::Change, &detail);
         }
     }
 
-    /// Records a decision and carries it out: storage, then cookies and gated content, then the UI and
-    /// the `consentry:change` event. The session borrow ends before any page code can run.
+    /// Records a decision and carries it out: storage and a queued receipt, then cookies and gated
+    /// content, then the UI and the `consentry:change` event. The session borrow ends before any page
+    /// code can run; signing and delivery happen later, in the background.
     pub fn decide(&self, decisions: Decisions, method: Method) {
         let outcome = self.session.borrow_mut().decide(decisions, method, now(), new_consent_id);
         self.store.set(STORAGE_KEY, &record::encode(&outcome.choice));
+        self.receipts.record(outcome.choice.clone());
         gating::clear_cookies(&outcome.cookies_to_clear);
         gating::apply(&outcome.choice.decisions);
         self.ui.applied.set(outcome.choice.decisions.clone());
@@ -154,7 +163,11 @@ impl App {
     /// The object `window.consentry.state()` returns.
     pub fn state_json(&self) -> crate::json::Value {
         let backend = self.store.backend();
-        self.with_session(|s| s.state_json(backend.name()))
+        let mut state = self.with_session(|s| s.state_json(backend.name()));
+        if let crate::json::Value::Object(members) = &mut state {
+            members.push(("receipts".to_string(), self.receipts.summary()));
+        }
+        state
     }
 
     fn restore_focus(&self) {

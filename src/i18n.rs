@@ -52,11 +52,15 @@ pub enum TextKey {
     OpenPreferences,
     /// The reminder that consent can be withdrawn at any time.
     WithdrawNote,
+    /// Label before the latest receipt's id and date in the preference center.
+    LatestReceipt,
+    /// The button that downloads this browser's receipts.
+    DownloadReceipts,
 }
 
 impl TextKey {
     /// Every key, in documentation order.
-    pub const ALL: [TextKey; 20] = [
+    pub const ALL: [TextKey; 22] = [
         TextKey::BannerTitle,
         TextKey::BannerBody,
         TextKey::PurposesHeading,
@@ -77,6 +81,8 @@ impl TextKey {
         TextKey::Contact,
         TextKey::OpenPreferences,
         TextKey::WithdrawNote,
+        TextKey::LatestReceipt,
+        TextKey::DownloadReceipts,
     ];
 
     /// The key's name in `ui.texts`.
@@ -102,6 +108,8 @@ impl TextKey {
             TextKey::Contact => "contact",
             TextKey::OpenPreferences => "open_preferences",
             TextKey::WithdrawNote => "withdraw_note",
+            TextKey::LatestReceipt => "latest_receipt",
+            TextKey::DownloadReceipts => "download_receipts",
         }
     }
 

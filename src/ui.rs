@@ -3,12 +3,13 @@
 //! interaction; they decide nothing.
 //!
 //! Parts: `banner.rs`, `preferences.rs` (the dialog and its focus handling), `purpose.rs` (one purpose
-//! with its services), `switch.rs`, `floating.rs`.
+//! with its services), `receipt_info.rs` (the latest receipt and the download), `switch.rs`, `floating.rs`.
 
 mod banner;
 mod floating;
 mod preferences;
 mod purpose;
+mod receipt_info;
 mod switch;
 
 use std::rc::Rc;
@@ -19,6 +20,7 @@ pub use banner::Banner;
 pub use floating::Floating;
 pub use preferences::Preferences;
 pub use purpose::PurposeItem;
+pub use receipt_info::ReceiptInfo;
 pub use switch::Switch;
 
 use crate::app::{App, Surface, UiState};
@@ -40,6 +42,8 @@ pub enum UiAction {
     OpenPreferences,
     /// Close the preference center without deciding.
     Close,
+    /// Download this browser's consent receipts.
+    DownloadReceipts,
 }
 
 impl UiAction {
@@ -52,6 +56,7 @@ impl UiAction {
             UiAction::Save => "save",
             UiAction::OpenPreferences => "open-preferences",
             UiAction::Close => "close",
+            UiAction::DownloadReceipts => "download-receipts",
         }
     }
 }
@@ -95,6 +100,11 @@ impl WidgetCtx {
     /// A copy of the configuration (read once, when a component is created).
     pub fn config(&self) -> Option<Config> {
         self.read(|c, _| c.clone())
+    }
+
+    /// The latest receipt (reactive).
+    pub fn latest_receipt(&self) -> Option<crate::receipts::Latest> {
+        self.app.try_get_value().and_then(|app| app.receipts.latest.get())
     }
 
     /// The language of the notice.

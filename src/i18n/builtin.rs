@@ -38,6 +38,8 @@ fn en(key: TextKey) -> &'static str {
         Contact => "Contact",
         OpenPreferences => "Privacy choices",
         WithdrawNote => "You can change or withdraw your consent at any time with the “Privacy choices” button.",
+        LatestReceipt => "Latest consent receipt",
+        DownloadReceipts => "Download my receipts",
     }
 }
 
@@ -64,5 +66,7 @@ fn fr(key: TextKey) -> &'static str {
         Contact => "Contact",
         OpenPreferences => "Choix de confidentialité",
         WithdrawNote => "Vous pouvez modifier ou retirer votre consentement à tout moment avec le bouton « Choix de confidentialité ».",
+        LatestReceipt => "Dernier reçu de consentement",
+        DownloadReceipts => "Télécharger mes reçus",
     }
 }

@@ -6,7 +6,7 @@ use leptos::html::Div;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::{action_button, use_widget, PurposeItem, UiAction};
+use super::{action_button, use_widget, PurposeItem, ReceiptInfo, UiAction};
 use crate::choice::Layer;
 use crate::i18n::TextKey;
 
@@ -72,6 +72,7 @@ pub fn Preferences() -> impl IntoView {
                         <a href=controller.policy_url.clone() target="_blank" rel="noopener">{ctx.t(TextKey::PolicyLink)}</a>
                     </p>
                     <ul class="cs-purposes">{purposes}</ul>
+                    <ReceiptInfo />
                 </div>
                 <div class="cs-actions">
                     {action_button(UiAction::Save, ctx.t(TextKey::Save), move || ctx.act(|a| a.save()))}

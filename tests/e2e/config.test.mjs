@@ -105,7 +105,7 @@ test('a language without built-in texts is accepted when ui.texts covers every k
   const keys = [
     'banner_title', 'banner_body', 'purposes_heading', 'accept_all', 'reject_all', 'customize', 'save', 'close',
     'preferences_title', 'preferences_body', 'always_active', 'retention', 'recipients', 'services', 'cookies',
-    'policy_link', 'controller', 'contact', 'open_preferences', 'withdraw_note',
+    'policy_link', 'controller', 'contact', 'open_preferences', 'withdraw_note', 'latest_receipt', 'download_receipts',
   ];
   const config = baseConfig();
   config.languages = ['en', 'fr', 'de'];
