@@ -141,7 +141,7 @@ async fn open_db() -> Result<IdbDatabase> {
     let upgrade = Closure::once_into_js({
         let open = open.clone();
         move || {
-            if let Ok(db) = open.result().and_then(|r| r.dyn_into::<IdbDatabase>().map_err(JsValue::from)) {
+            if let Ok(db) = open.result().and_then(|r| r.dyn_into::<IdbDatabase>()) {
                 if !db.object_store_names().contains(STORE) {
                     let _ = db.create_object_store(STORE);
                 }

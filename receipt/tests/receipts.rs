@@ -112,7 +112,8 @@ fn every_refusal() {
     let key = key_from_seed("refusals");
     let good = sample_jws(&key, ID, TS, None, true);
     let (h, p, sig) = parts(&good);
-    let cases: Vec<(String, fn(&JwsError) -> bool)> = vec![
+    type Case = (String, fn(&JwsError) -> bool);
+    let cases: Vec<Case> = vec![
         (rebuild(&h, &with_member(&p, "gpc", Value::Bool(true)), &sig), |e| *e == JwsError::Signature),
         (rebuild(&with_member(&h, "alg", Value::str("none")), &p, ""), |e| matches!(e, JwsError::Algorithm(a) if a == "none")),
         (rebuild(&with_member(&h, "alg", Value::str("HS256")), &p, &sig), |e| matches!(e, JwsError::Algorithm(a) if a == "HS256")),
