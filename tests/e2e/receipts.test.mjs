@@ -9,6 +9,15 @@ import * as jose from 'jose';
 import { useEnvironment, waitForBanner, bannerButton, dialogButton, floatingButton, dialog, state, eventually, expectNoPageErrors, waitForWidget } from './support/harness.mjs';
 import { baseConfig } from './support/config.mjs';
 import { startEndpoint } from './support/endpoint.mjs';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import Ajv2020 from 'ajv/dist/2020.js';
+import { ROOT } from './support/harness.mjs';
+
+// The receipt JSON Schema (receipt/schema/receipt.schema.json): every payload the widget signs must match it.
+const validatePayload = new Ajv2020({ allErrors: true, strict: true }).compile(
+  JSON.parse(readFileSync(path.join(ROOT, 'receipt', 'schema', 'receipt.schema.json'), 'utf8')),
+);
 
 const env = useEnvironment();
 let endpoint;
@@ -25,7 +34,9 @@ function configWithEndpoint() {
 
 async function verify(compact) {
   const { payload, protectedHeader } = await jose.compactVerify(compact, jose.EmbeddedJWK, { algorithms: ['ES256'] });
-  return { header: protectedHeader, payload: JSON.parse(new TextDecoder().decode(payload)) };
+  const parsed = JSON.parse(new TextDecoder().decode(payload));
+  assert.ok(validatePayload(parsed), `the payload matches the receipt JSON Schema: ${JSON.stringify(validatePayload.errors)}`);
+  return { header: protectedHeader, payload: parsed };
 }
 
 const sha256b64url = (s) => createHash('sha256').update(s).digest('base64url');
@@ -224,4 +235,15 @@ test('without an endpoint receipts are still made, shown and downloadable; GPC i
   assert.equal(payload.gpc, true, 'a Global Privacy Control signal is recorded');
   assert.equal(payload.consentReceiptID, s.receipts.latest.id);
   expectNoPageErrors(page);
+});
+
+test('the committed test vectors verify with jose and match the receipt JSON Schema', async () => {
+  const vectors = JSON.parse(readFileSync(path.join(ROOT, 'receipt', 'vectors', 'chain-1.json'), 'utf8'));
+  const [first, second] = vectors.receipts;
+  const one = await verify(first);
+  const two = await verify(second);
+  assert.equal(one.payload.piiPrincipalId, vectors.thumbprint);
+  assert.equal(await jose.calculateJwkThumbprint(vectors.public_jwk, 'sha256'), vectors.thumbprint);
+  assert.equal(two.payload.prevReceiptHash, sha256b64url(first));
+  assert.equal(sha256b64url(vectors.notice_canonical), vectors.notice_hash);
 });
