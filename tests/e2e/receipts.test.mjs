@@ -247,3 +247,24 @@ test('the committed test vectors verify with jose and match the receipt JSON Sch
   assert.equal(two.payload.prevReceiptHash, sha256b64url(first));
   assert.equal(sha256b64url(vectors.notice_canonical), vectors.notice_hash);
 });
+
+test('pending receipts leave with keepalive when the page goes away', async (t) => {
+  const from = endpoint.received.length;
+  const context = await env.context(t);
+  const page = await env.page(context);
+  await page.goto(env.pageUrl({ config: configWithEndpoint() }));
+  await waitForBanner(page);
+  endpoint.setDown(true);
+  try {
+    await bannerButton(page, 'accept-all').click();
+    await eventually(async () => (await state(page)).receipts.pending === 1, { message: 'a pending receipt' });
+  } finally {
+    endpoint.setDown(false);
+  }
+  // The first retry is due two seconds after the failure at the earliest; leaving now means only
+  // the pagehide flush can deliver it.
+  await page.goto(env.site.route('/elsewhere.html', '<!doctype html><title>elsewhere</title><p>gone</p>'));
+  const [post] = await receiptsFor(1, from);
+  const { payload } = await verify(post.body);
+  assert.equal(payload.collectionMethod, 'banner:accept-all');
+});
