@@ -100,7 +100,7 @@ pub enum PromptReason {
     PolicyChanged,
     /// The choice is older than the expiry.
     Expired,
-    /// The configuration now has a purpose the visitor was never asked about.
+    /// The configuration now has a purpose or a service the visitor was never asked about.
     NewPurpose,
 }
 
@@ -132,7 +132,8 @@ impl Choice {
         }
     }
 
-    /// Whether the visitor must be asked (again), given the stored choice, if any.
+    /// Whether the visitor must be asked (again), given the stored choice, if any. `asked` lists the
+    /// purpose ids and `purpose/service` keys the stored choice covers.
     pub fn prompt_reason(stored: Option<&Choice>, config: &Config, now: i64, asked: &[String]) -> Option<PromptReason> {
         let Some(choice) = stored else { return Some(PromptReason::NoChoice) };
         if choice.policy_version != config.policy_version {
@@ -141,7 +142,9 @@ impl Choice {
         if now >= choice.expires || now < choice.created - DAY_MS {
             return Some(PromptReason::Expired);
         }
-        if config.optional_purposes().any(|p| !asked.iter().any(|a| a == p.id.as_str())) {
+        let was_asked = |key: &str| asked.iter().any(|a| a == key);
+        let new_service = |p: &crate::config::Purpose| p.services.iter().any(|s| !was_asked(&format!("{}/{}", p.id, s.id)));
+        if config.optional_purposes().any(|p| !was_asked(p.id.as_str()) || new_service(p)) {
             return Some(PromptReason::NewPurpose);
         }
         None

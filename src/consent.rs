@@ -56,7 +56,8 @@ impl Decisions {
     }
 
     /// Rebuilds decisions from stored maps, keeping only ids the configuration knows; anything
-    /// missing or unknown is treated as refused, and required purposes as granted.
+    /// missing or unknown is treated as refused (a service added to a granted purpose included),
+    /// and required purposes as granted.
     pub fn from_maps<'a>(
         config: &Config,
         purposes: impl IntoIterator<Item = (&'a str, bool)>,
@@ -71,8 +72,9 @@ impl Decisions {
             } else {
                 for s in &p.services {
                     let key = ServiceKey::new(&p.id, &s.id);
+                    // A service the record does not mention was never asked about: it stays off.
                     let name = key.to_string();
-                    let svc_on = services.iter().find(|(k, _)| *k == name).map_or(on, |(_, v)| *v);
+                    let svc_on = services.iter().find(|(k, _)| *k == name).is_some_and(|(_, v)| *v);
                     out.set_service(config, id, s.id.as_str(), on && svc_on);
                 }
             }

@@ -26,12 +26,12 @@ pub enum Unreadable {
     OtherVersion(u64),
 }
 
-/// A decoded record: the choice, and which purposes the visitor was actually asked about.
+/// A decoded record: the choice, and which purposes and services the visitor was actually asked about.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Decoded {
     /// The choice, normalised to the current configuration.
     pub choice: Choice,
-    /// Purpose ids present in the record (to detect purposes added since).
+    /// Purpose ids and `purpose/service` keys present in the record (to detect ones added since).
     pub asked: Vec<String>,
 }
 
@@ -108,7 +108,7 @@ pub fn decode(raw: &str, config: &Config) -> Result<Decoded, Unreadable> {
     let purposes = flag_map(&v, "purposes")?;
     let services = flag_map(&v, "services")?;
     Ok(Decoded {
-        asked: purposes.iter().map(|(k, _)| k.to_string()).collect(),
+        asked: purposes.iter().chain(services.iter()).map(|(k, _)| k.to_string()).collect(),
         choice: Choice {
             id,
             policy_version: field(&v, "policy_version", Value::as_str)?.to_string(),

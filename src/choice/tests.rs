@@ -8,7 +8,8 @@ fn banner_accept() -> Method {
 }
 
 fn asked(c: &Config) -> Vec<String> {
-    c.purposes.iter().map(|p| p.id.to_string()).collect()
+    let services = c.purposes.iter().flat_map(|p| p.services.iter().map(move |s| format!("{}/{}", p.id, s.id)));
+    c.purposes.iter().map(|p| p.id.to_string()).chain(services).collect()
 }
 
 #[test]
@@ -52,8 +53,10 @@ fn prompt_rules() {
     assert_eq!(Choice::prompt_reason(Some(&ch), &c, NOW - 2 * DAY_MS, &all), Some(PromptReason::Expired));
     let changed = Config::from_json(&edited(|v| v["policy_version"] = "2027-01".into())).unwrap();
     assert_eq!(Choice::prompt_reason(Some(&ch), &changed, NOW, &all), Some(PromptReason::PolicyChanged));
-    let without_marketing: Vec<String> = vec!["necessary".into(), "analytics".into()];
+    let without_marketing: Vec<String> = all.iter().filter(|a| *a != "marketing").cloned().collect();
     assert_eq!(Choice::prompt_reason(Some(&ch), &c, NOW, &without_marketing), Some(PromptReason::NewPurpose));
+    let without_hotjar: Vec<String> = all.iter().filter(|a| *a != "analytics/hotjar").cloned().collect();
+    assert_eq!(Choice::prompt_reason(Some(&ch), &c, NOW, &without_hotjar), Some(PromptReason::NewPurpose), "a new service asks again");
 }
 
 #[test]

@@ -23,7 +23,7 @@ fn round_trip() {
     let raw = encode(&ch);
     let back = decode(&raw, &c).unwrap();
     assert_eq!(back.choice, ch);
-    assert_eq!(back.asked, ["necessary", "analytics", "marketing"]);
+    assert_eq!(back.asked, ["necessary", "analytics", "marketing", "analytics/matomo", "analytics/hotjar"]);
     assert!(raw.starts_with("{\"v\":1,"));
 }
 

@@ -89,3 +89,18 @@ fn withdrawal_returns_cookies_to_clear_and_keeps_the_id() {
     assert_eq!(ev["action"], "reject-all");
     assert_eq!(ev["services"]["analytics/matomo"], false);
 }
+
+#[test]
+fn a_service_added_to_an_accepted_purpose_is_not_granted_and_asks_again() {
+    let c = config();
+    let with_new_service = Config::from_json(&edited(|v| {
+        let mut extra = v["purposes"][1]["services"][0].clone();
+        extra["id"] = "plausible".into();
+        v["purposes"][1]["services"].as_array_mut().unwrap().push(extra);
+    }))
+    .unwrap();
+    let s = Session::start(with_new_service, "en".into(), decode(&accepted_record(), &c).ok(), NOW);
+    assert_eq!(s.prompt(), Some(PromptReason::NewPurpose));
+    assert!(s.applied().granted("analytics/matomo"));
+    assert!(!s.applied().granted("analytics/plausible"), "never asked, never granted");
+}
