@@ -115,7 +115,10 @@ fn mount(document: &web_sys::Document, app: &Rc<App>) -> Result<web_sys::Element
     shadow.append_child(&style).map_err(js)?;
     let root: web_sys::HtmlElement = document.create_element("div").map_err(js)?.unchecked_into();
     shadow.append_child(&root).map_err(js)?;
-    document.body().ok_or("the page has no <body>")?.append_child(&host).map_err(js)?;
+    // First in <body>: keyboard users reach the notice before the rest of the page (the banner is
+    // fixed-position, so where the host sits changes nothing visually).
+    let body = document.body().ok_or("the page has no <body>")?;
+    body.insert_before(&host, body.first_child().as_ref()).map_err(js)?;
     let app = app.clone();
     let handle = leptos::mount::mount_to(root, move || {
         let ctx = crate::ui::WidgetCtx::new(app.clone());

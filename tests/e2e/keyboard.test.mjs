@@ -1,0 +1,57 @@
+// Keyboard-only flows on the built widget: the notice comes first in the Tab order, and every decision
+// can be made, changed and withdrawn with Tab, Shift+Tab, Enter, Space and Escape alone.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { useEnvironment, waitForBanner, focusedInWidget, state, eventually, dialog, expectNoPageErrors } from './support/harness.mjs';
+import { OPEN_LINK } from './support/config.mjs';
+
+const env = useEnvironment();
+
+async function tabTo(page, predicate, max = 40, key = 'Tab') {
+  for (let i = 0; i < max; i += 1) {
+    await page.keyboard.press(key);
+    const f = await focusedInWidget(page);
+    if (f && predicate(f)) return f;
+  }
+  throw new Error(`no focusable control matched after ${max} x ${key}`);
+}
+
+test('the first Tab reaches the notice, before the page content', async (t) => {
+  const { page } = await env.open(t, { body: '<p><a href="#one">first page link</a> <button>page button</button></p>' });
+  await waitForBanner(page);
+  await page.keyboard.press('Tab');
+  const f = await focusedInWidget(page);
+  assert.ok(f, 'focus is inside the widget after one Tab');
+});
+
+test('keyboard only: customize, switch a purpose with Space, save with Enter, then withdraw', async (t) => {
+  const { page } = await env.open(t, { body: OPEN_LINK });
+  await waitForBanner(page);
+  await tabTo(page, (f) => f.action === 'customize');
+  await page.keyboard.press('Enter');
+  await dialog(page).waitFor({ state: 'visible' });
+  await eventually(async () => (await focusedInWidget(page))?.inDialog, { message: 'focus in the center' });
+  await tabTo(page, (f) => f.purpose === 'analytics');
+  await page.keyboard.press('Space');
+  const sw = dialog(page).locator('[data-purpose="analytics"]');
+  assert.equal(await sw.getAttribute('aria-checked'), 'true');
+  await tabTo(page, (f) => f.action === 'save');
+  await page.keyboard.press('Enter');
+  await dialog(page).waitFor({ state: 'hidden' });
+  let s = await state(page);
+  assert.equal(s.purposes.analytics, true);
+  assert.equal(s.purposes.marketing, false);
+
+  // Withdraw: the floating button takes focus after the center closes; Enter opens, reject-all withdraws.
+  const back = await eventually(() => focusedInWidget(page), { message: 'focus back in the widget' });
+  assert.equal(back.action, 'open-preferences');
+  await page.keyboard.press('Enter');
+  await dialog(page).waitFor({ state: 'visible' });
+  await tabTo(page, (f) => f.action === 'reject-all');
+  await page.keyboard.press('Enter');
+  await dialog(page).waitFor({ state: 'hidden' });
+  s = await state(page);
+  assert.equal(s.purposes.analytics, false);
+  expectNoPageErrors(page);
+});
