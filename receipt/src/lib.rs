@@ -7,6 +7,7 @@
 //! * [`notice`]: what the visitor was shown, and `noticeHash` over its canonical JSON;
 //! * [`payload`]: the receipt payload (Kantara Consent Receipt v1.1 names plus Consentry's fields);
 //! * [`jws`]: the compact JWS (ES256, embedded `jwk`), parsing and — with feature `verify` — checking;
+//! * [`verifier`]: the same verification with the ES256 primitive supplied by the caller (the server's);
 //! * [`jwk`]: the signer's public key and its RFC 7638 thumbprint (`piiPrincipalId`);
 //! * [`json`], [`b64`]: the small JSON and base64url codecs they share.
 //!
@@ -23,6 +24,7 @@ pub mod notice;
 pub mod payload;
 #[cfg(feature = "sign")]
 pub mod testing;
+pub mod verifier;
 
 pub use jwk::PublicJwk;
 pub use notice::{Notice, NoticeController, NoticePurpose, NoticeService};

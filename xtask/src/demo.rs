@@ -2,22 +2,29 @@
 //!
 //! Trunk serves `index.html` on <http://127.0.0.1:8080/> and, after each build, runs the
 //! `post_build` hook in `Trunk.toml` (`cargo xtask dist --trunk-hook`), which writes
-//! `consentry.js` and `consentry.wasm` next to the page. The demo is a list of [`Service`]s run
-//! side by side, so the receipt server can join Trunk later; when one stops, the others are stopped.
+//! `consentry.js` and `consentry.wasm` next to the page. Beside it runs the receipt server on
+//! <http://127.0.0.1:8787/> (SQLite file `target/demo/receipts.db`, the demo page's origin
+//! allowed), so receipts arrive, are verified and logged as the visitor decides. The demo is a
+//! list of [`Service`]s run side by side; when one stops, the others are stopped, and Ctrl-C
+//! reaches both (they share the terminal's process group).
 
 use std::process::{Child, Command};
 use std::thread;
 use std::time::Duration;
 
 use crate::error::{bail, Context, Result};
-use crate::process::describe;
+use crate::process::{describe, run};
 use crate::setup;
-use crate::workspace::root;
+use crate::workspace::{root, target_dir, SERVER_PACKAGE};
 
 /// The address the demo is served on.
 const ADDRESS: &str = "127.0.0.1";
 /// The port the demo is served on.
 const PORT: &str = "8080";
+/// Where the receipt server listens.
+const SERVER_ADDRESS: &str = "127.0.0.1:8787";
+/// The admin token of the demo server when `CONSENTRY_ADMIN_TOKEN` is not set.
+const DEMO_ADMIN_TOKEN: &str = "consentry-demo-admin-token";
 
 /// One long-running process of the demo.
 struct Service {
@@ -29,10 +36,17 @@ struct Service {
 
 /// Runs set-up with Trunk, then every demo service until one of them stops.
 pub fn run_demo() -> Result<()> {
-    setup::run_all(&setup::Options { demo: true })?;
+    setup::run_all(&setup::Options {
+        demo: true,
+        postgres: false,
+    })?;
     create_watch_ignores()?;
-    let services = vec![trunk_serve()];
+    run(Command::new("cargo")
+        .current_dir(root())
+        .args(["build", "--package", SERVER_PACKAGE]))?;
+    let services = vec![receipt_server()?, trunk_serve()];
     println!("demo: http://{ADDRESS}:{PORT}/ (Ctrl-C to stop)");
+    println!("demo: receipt server http://{SERVER_ADDRESS}/ (POST /v1/receipts, GET /v1/log/sth, /metrics)");
     supervise(services)
 }
 
@@ -45,6 +59,35 @@ fn trunk_serve() -> Service {
         name: "trunk",
         command,
     }
+}
+
+/// The receipt server, built in the dev profile, on a SQLite file under `target/demo/`.
+fn receipt_server() -> Result<Service> {
+    let data = target_dir().join("demo");
+    std::fs::create_dir_all(&data).context(|| format!("creating {}", data.display()))?;
+    let mut command = Command::new(target_dir().join("debug").join(SERVER_PACKAGE));
+    command
+        .current_dir(root())
+        .args(["serve", "--listen", SERVER_ADDRESS]);
+    command
+        .arg("--database")
+        .arg(format!("sqlite:{}", data.join("receipts.db").display()));
+    for origin in [
+        format!("http://{ADDRESS}:{PORT}"),
+        format!("http://localhost:{PORT}"),
+    ] {
+        command.args(["--allow-origin", &origin]);
+    }
+    if std::env::var_os("CONSENTRY_ADMIN_TOKEN").is_none() {
+        command.env("CONSENTRY_ADMIN_TOKEN", DEMO_ADMIN_TOKEN);
+        println!(
+            "demo: auditor endpoints: curl -H 'Authorization: Bearer {DEMO_ADMIN_TOKEN}' http://{SERVER_ADDRESS}/v1/export"
+        );
+    }
+    Ok(Service {
+        name: "consentry-server",
+        command,
+    })
 }
 
 /// Trunk refuses to start when a `[watch] ignore` entry of `Trunk.toml` does not exist

@@ -4,16 +4,19 @@
 //!
 //! - `setup [--demo]`: install the pinned tools that are missing (see [`setup`]);
 //! - `dist [--out DIR] [--dev] [--trunk-hook]`: build `consentry.js` + `consentry.wasm` (see [`dist`]);
-//! - `test`: set-up, native tests, browser tests, dist, end-to-end tests (see [`test`]);
-//! - `demo`: set-up with Trunk, then serve the demo site (see [`demo`]).
+//! - `test`: set-up, native tests, server tests, browser tests, dist, end-to-end tests (see [`test`]);
+//! - `bench`: the receipt server's throughput figures (see [`bench`]);
+//! - `demo`: set-up with Trunk, then serve the demo site and the receipt server (see [`demo`]).
 //!
 //! Failures are printed as `xtask: error: ...` with exit status 1; nothing here panics on purpose.
 
+mod bench;
 mod demo;
 mod dist;
 mod error;
 mod loader;
 mod npm;
+mod postgres;
 mod process;
 mod setup;
 mod sizes;
@@ -30,13 +33,17 @@ const USAGE: &str = "\
 usage: cargo xtask <command>
 
 commands:
-  setup [--demo]        install missing tools at their pinned versions (--demo: also trunk)
+  setup [--demo]        install missing tools at their pinned versions and start PostgreSQL
+                        for the server tests (--demo: also trunk)
   dist [--out DIR] [--dev] [--trunk-hook]
                         build DIR/consentry.js and DIR/consentry.wasm (default DIR: dist/)
                         --dev: dev profile, no wasm-opt, no minification
                         --trunk-hook: DIR from $TRUNK_STAGING_DIR, --dev when $TRUNK_PROFILE=debug
-  test                  setup, native tests, browser tests, dist, end-to-end tests
-  demo                  setup --demo, then serve the demo on http://127.0.0.1:8080/
+  test                  setup, native tests, server tests (SQLite + PostgreSQL), browser tests,
+                        dist, end-to-end tests
+  demo                  setup --demo, then serve the demo on http://127.0.0.1:8080/ and the
+                        receipt server on http://127.0.0.1:8787/
+  bench                 receipt server throughput on SQLite and PostgreSQL (prints figures)
   help                  show this text";
 
 fn main() -> ExitCode {
@@ -62,12 +69,19 @@ fn run(args: &[String]) -> Result<()> {
     match command.as_str() {
         "setup" => {
             let demo = parse_flags(rest, &["--demo"])?.contains(&"--demo");
-            setup::run_all(&setup::Options { demo })
+            setup::run_all(&setup::Options {
+                demo,
+                postgres: true,
+            })
         }
         "dist" => dist::run_dist(&parse_dist(rest)?),
         "test" => {
             parse_flags(rest, &[])?;
             test::run_tests()
+        }
+        "bench" => {
+            parse_flags(rest, &[])?;
+            bench::run_bench()
         }
         "demo" => {
             parse_flags(rest, &[])?;

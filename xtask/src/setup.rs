@@ -2,16 +2,17 @@
 //!
 //! Each step checks first (a `TOOL --version` that names the pinned version, a file that exists)
 //! and installs only when the check fails, so a warm machine finishes in about a second.
-//! Every step prints exactly one result line: `setup: <what>: installed (…)` or `skipped (…)`.
+//! Every step prints exactly one result line: `setup: <what>: installed (…)`, `started (…)` or
+//! `skipped (…)`.
 
 use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
 use crate::error::{bail, Result};
-use crate::npm;
 use crate::process::{capture, format_duration, is_root, names_version, run, version_of};
 use crate::workspace::{locked_version, WASM_TARGET};
+use crate::{npm, postgres};
 
 /// The Trunk release that builds with this toolchain (0.22 needs a newer rustc).
 pub const TRUNK_VERSION: &str = "0.21.14";
@@ -24,12 +25,16 @@ pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 pub struct Options {
     /// Also install Trunk, needed only by `cargo xtask demo`.
     pub demo: bool,
+    /// Install and start PostgreSQL for the receipt server's tests.
+    pub postgres: bool,
 }
 
 /// What one step did.
 pub enum Outcome {
     /// The step installed something.
     Installed,
+    /// The step started a service that was installed but not running.
+    Started,
     /// Nothing to do; the text says what was found.
     Skipped(String),
 }
@@ -43,10 +48,20 @@ pub fn run_all(opts: &Options) -> Result<()> {
     })?;
     step("chromium + chromedriver (apt)", chromium)?;
     step("npm packages (package-lock.json)", npm::install)?;
+    if opts.postgres {
+        run_postgres()?;
+    }
     if opts.demo {
         step(&format!("trunk {TRUNK_VERSION}"), trunk)?;
     }
     Ok(())
+}
+
+/// The PostgreSQL steps alone (for `cargo xtask bench`).
+pub fn run_postgres() -> Result<()> {
+    step("postgresql (apt)", postgres::install)?;
+    step("postgresql cluster running", postgres::start)?;
+    step("postgresql role and database", postgres::role_and_database)
 }
 
 /// Runs one step and prints its result line.
@@ -56,6 +71,10 @@ fn step(what: &str, action: impl FnOnce() -> Result<Outcome>) -> Result<()> {
         Ok(Outcome::Skipped(why)) => println!("setup: {what}: skipped ({why})"),
         Ok(Outcome::Installed) => println!(
             "setup: {what}: installed ({})",
+            format_duration(started.elapsed())
+        ),
+        Ok(Outcome::Started) => println!(
+            "setup: {what}: started ({})",
             format_duration(started.elapsed())
         ),
         Err(e) => bail!("setup: {what}: {e}"),
@@ -107,7 +126,7 @@ fn chromium() -> Result<Outcome> {
 }
 
 /// `apt-get ARGS`, non-interactive, through `sudo` unless already root.
-fn apt_get(args: &[&str]) -> Command {
+pub fn apt_get(args: &[&str]) -> Command {
     let mut cmd = if is_root() {
         Command::new("env")
     } else {

@@ -1,8 +1,11 @@
 //! `cargo xtask test`: every tier of tests, in order, stopping at the first failure.
 //!
-//! Stages: set-up → native unit tests → browser tests (`wasm-bindgen-test` in headless Chromium)
-//! → `dist` (release) → end-to-end tests (`node --test tests/e2e/*.test.mjs`, which load `dist/`
-//! the way a site owner's page does). Each stage's wall time is printed, and a summary at the end.
+//! Stages: set-up (PostgreSQL included) → native unit tests → receipt server tests (on a SQLite
+//! file and on the PostgreSQL set-up started, each test in a fresh database; this also builds the
+//! `target/debug/consentry-server` that `tests/e2e/server.test.mjs` runs) → browser tests
+//! (`wasm-bindgen-test` in headless Chromium) → `dist` (release) → end-to-end tests
+//! (`node --test tests/e2e/*.test.mjs`, which load `dist/` the way a site owner's page does).
+//! Each stage's wall time is printed, and a summary at the end.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -10,9 +13,10 @@ use std::time::{Duration, Instant};
 
 use crate::dist::{self, Profile};
 use crate::error::{Context, Result};
+use crate::postgres;
 use crate::process::{format_duration, run};
 use crate::setup::{self, CHROMEDRIVER};
-use crate::workspace::{root, WASM_TARGET, WIDGET_PACKAGE};
+use crate::workspace::{root, SERVER_PACKAGE, WASM_TARGET, WIDGET_PACKAGE};
 
 /// Seconds a browser test may take before `wasm-bindgen-test-runner` gives up (the machine is slow).
 const BROWSER_TEST_TIMEOUT: &str = "120";
@@ -35,9 +39,13 @@ type Timings = Vec<(&'static str, Duration, bool)>;
 
 fn run_stages(timings: &mut Timings) -> Result<()> {
     stage(timings, "setup", || {
-        setup::run_all(&setup::Options { demo: false })
+        setup::run_all(&setup::Options {
+            demo: false,
+            postgres: true,
+        })
     })?;
     stage(timings, "native tests", native_tests)?;
+    stage(timings, "server tests", server_tests)?;
     stage(timings, "browser tests", browser_tests)?;
     stage(timings, "dist", || {
         dist::run_dist(&dist::Options {
@@ -65,9 +73,20 @@ fn stage(
 }
 
 fn native_tests() -> Result<()> {
+    run(Command::new("cargo").current_dir(root()).args([
+        "test",
+        "--workspace",
+        "--exclude",
+        SERVER_PACKAGE,
+    ]))
+}
+
+/// The server's unit and integration tests; those on PostgreSQL fail (never skip) without it.
+fn server_tests() -> Result<()> {
     run(Command::new("cargo")
         .current_dir(root())
-        .args(["test", "--workspace"]))
+        .args(["test", "--package", SERVER_PACKAGE])
+        .env("CONSENTRY_TEST_POSTGRES_URL", postgres::test_url()))
 }
 
 /// The runner is `wasm-bindgen-test-runner`, set for the wasm32 target in `.cargo/config.toml`.

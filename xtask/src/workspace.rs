@@ -9,6 +9,8 @@ use crate::error::{bail, Context, Result};
 
 /// The widget crate that `dist` and the browser tests build.
 pub const WIDGET_PACKAGE: &str = "consentry";
+/// The receipt server crate (`server/`).
+pub const SERVER_PACKAGE: &str = "consentry-server";
 /// The Rust target of the widget.
 pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 

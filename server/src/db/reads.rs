@@ -1,0 +1,162 @@
+//! Reading receipts: stored answers (idempotency), single receipts, pages for exports and
+//! `verify`, one principal's history, and the daily rates. Read-only; safe from any instance at
+//! any time. The tree itself is read in [`super::tree`].
+
+use std::collections::HashMap;
+
+use sqlx::any::AnyRow;
+use sqlx::{Any, Executor, Row};
+
+use super::params::{bind_all, Param, Placeholders};
+use super::tree::hash;
+use super::{to_i64, to_u64, Backend, Db, DbError};
+use crate::ack::Answer;
+use crate::chain::Link;
+use crate::ledger::tree_head::TreeHead;
+use crate::ledger::Hash;
+
+/// One stored receipt with what the server recorded about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredReceipt {
+    /// Position in the log.
+    pub leaf_index: u64,
+    /// `consentReceiptID`.
+    pub receipt_id: String,
+    /// `piiPrincipalId`.
+    pub principal: String,
+    /// `consentTimestamp`, seconds.
+    pub consent_ts: i64,
+    /// Arrival, ms.
+    pub received_ms: i64,
+    /// `collectionMethod`.
+    pub collection_method: String,
+    /// `policyVersion`.
+    pub policy_version: String,
+    /// `{"purposes":{…},"services":{…}}`.
+    pub decisions: String,
+    /// `prevReceiptHash`.
+    pub prev_receipt_hash: Option<String>,
+    /// Hash of this receipt's JWS.
+    pub receipt_hash: String,
+    /// Chain link as stored.
+    pub chain: String,
+    /// The tree head it first appeared under.
+    pub sth_size: u64,
+    /// The compact JWS.
+    pub jws: String,
+    /// The signed acknowledgment given for it.
+    pub ack: String,
+    /// The Merkle leaf hash as stored.
+    pub leaf_hash: Hash,
+}
+
+const RECEIPT_COLUMNS: &str = "leaf_index, receipt_id, principal, consent_ts, received_ms, collection_method, \
+     policy_version, decisions, prev_receipt_hash, receipt_hash, chain, sth_size, jws, ack, leaf_hash";
+
+fn receipt(row: &AnyRow) -> Result<StoredReceipt, DbError> {
+    Ok(StoredReceipt {
+        leaf_index: to_u64(row.try_get(0)?, "leaf index")?,
+        receipt_id: row.try_get(1)?,
+        principal: row.try_get(2)?,
+        consent_ts: row.try_get(3)?,
+        received_ms: row.try_get(4)?,
+        collection_method: row.try_get(5)?,
+        policy_version: row.try_get(6)?,
+        decisions: row.try_get(7)?,
+        prev_receipt_hash: row.try_get(8)?,
+        receipt_hash: row.try_get(9)?,
+        chain: row.try_get(10)?,
+        sth_size: to_u64(row.try_get(11)?, "tree head size")?,
+        jws: row.try_get(12)?,
+        ack: row.try_get(13)?,
+        leaf_hash: hash(row.try_get(14)?)?,
+    })
+}
+
+/// The stored JWS and answer of each of `ids` that is in the log.
+pub async fn stored_answers<'c>(ex: impl Executor<'c, Database = Any>, backend: Backend, ids: &[&str]) -> Result<HashMap<String, (String, Answer)>, DbError> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let sql = format!(
+        "SELECT r.receipt_id, r.jws, r.leaf_index, r.chain, r.ack, t.tree_size, t.root_hash, t.timestamp_ms \
+         FROM receipts r JOIN tree_heads t ON t.tree_size = r.sth_size WHERE r.receipt_id IN ({})",
+        Placeholders::new(backend).list(ids.len())
+    );
+    let rows = bind_all(sqlx::query(&sql), ids.iter().map(|i| Param::Text(i.to_string())).collect()).fetch_all(ex).await?;
+    let mut out = HashMap::new();
+    for row in rows {
+        let chain: String = row.try_get(3)?;
+        let head = TreeHead { size: to_u64(row.try_get(5)?, "tree size")?, root: hash(row.try_get(6)?)?, timestamp_ms: row.try_get(7)? };
+        let answer = Answer {
+            receipt_id: row.try_get(0)?,
+            leaf_index: to_u64(row.try_get(2)?, "leaf index")?,
+            head,
+            link: Link::parse(&chain).ok_or_else(|| DbError::Corrupt(format!("chain value {chain:?}")))?,
+            ack: row.try_get(4)?,
+        };
+        out.insert(answer.receipt_id.clone(), (row.try_get(1)?, answer));
+    }
+    Ok(out)
+}
+
+/// A receipt by `consentReceiptID`.
+pub async fn receipt_by_id(db: &Db, id: &str) -> Result<Option<StoredReceipt>, DbError> {
+    let sql = format!("SELECT {RECEIPT_COLUMNS} FROM receipts WHERE receipt_id = $1");
+    sqlx::query(&sql).bind(id).fetch_optional(&db.pool).await?.as_ref().map(receipt).transpose()
+}
+
+/// A page of receipts in log order after `after` (exclusive; `None` from the start), with
+/// `consentTimestamp` in `[from, to)`.
+pub async fn receipts_page(db: &Db, after: Option<u64>, from: i64, to: i64, limit: i64) -> Result<Vec<StoredReceipt>, DbError> {
+    let sql = format!(
+        "SELECT {RECEIPT_COLUMNS} FROM receipts WHERE leaf_index > $1 AND consent_ts >= $2 AND consent_ts < $3 ORDER BY leaf_index LIMIT $4"
+    );
+    let after = after.map_or(-1, to_i64);
+    let rows = sqlx::query(&sql).bind(after).bind(from).bind(to).bind(limit).fetch_all(&db.pool).await?;
+    rows.iter().map(receipt).collect()
+}
+
+/// Every receipt of one principal, in log order, at most `limit`.
+pub async fn history(db: &Db, principal: &str, limit: i64) -> Result<Vec<StoredReceipt>, DbError> {
+    let sql = format!("SELECT {RECEIPT_COLUMNS} FROM receipts WHERE principal = $1 ORDER BY leaf_index LIMIT $2");
+    let rows = sqlx::query(&sql).bind(principal).bind(limit).fetch_all(&db.pool).await?;
+    rows.iter().map(receipt).collect()
+}
+
+/// One row of the daily rates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DailyRate {
+    /// Days since 1970-01-01 (UTC) of `consentTimestamp`.
+    pub day: i64,
+    /// Purpose id.
+    pub purpose: String,
+    /// Decisions granting it.
+    pub granted: u64,
+    /// Decisions refusing it.
+    pub refused: u64,
+}
+
+/// Daily rates for days in `[from_day, to_day)`, by day then purpose.
+pub async fn daily_rates(db: &Db, from_day: i64, to_day: i64) -> Result<Vec<DailyRate>, DbError> {
+    let rows = sqlx::query("SELECT day, purpose, granted, refused FROM daily_rates WHERE day >= $1 AND day < $2 ORDER BY day, purpose")
+        .bind(from_day)
+        .bind(to_day)
+        .fetch_all(&db.pool)
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(DailyRate {
+                day: r.try_get(0)?,
+                purpose: r.try_get(1)?,
+                granted: to_u64(r.try_get(2)?, "count")?,
+                refused: to_u64(r.try_get(3)?, "count")?,
+            })
+        })
+        .collect()
+}
+
+/// All daily rates (for `verify`).
+pub async fn all_daily_rates(db: &Db) -> Result<Vec<DailyRate>, DbError> {
+    daily_rates(db, i64::MIN, i64::MAX).await
+}

@@ -1,0 +1,140 @@
+//! The `consentry-server` command: parses the command line, sets up logging, runs one of
+//! `serve`, `verify` or `export` from the library, and turns failures into a message and exit
+//! status 1.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use consentry_server::db::{Db, Open};
+use consentry_server::export::{self, parse_bound, Format};
+use consentry_server::serve::{serve, ServeOptions};
+use consentry_server::verify::verify;
+use futures_util::TryStreamExt;
+
+/// Consentry receipt server: verifies, keeps and proves consent receipts.
+#[derive(Parser)]
+#[command(version, about)]
+struct Cli {
+    /// Log as JSON lines instead of text (filter with CONSENTRY_LOG, e.g. `info,sqlx=warn`).
+    #[arg(long, global = true)]
+    log_json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the API.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8787")]
+        listen: SocketAddr,
+        /// `sqlite:PATH` (or a file path) or `postgres://USER:PASS@HOST/DB`.
+        #[arg(long, default_value = "sqlite:consentry-receipts.db")]
+        database: String,
+        /// A browser origin allowed to post receipts (repeat for several).
+        #[arg(long = "allow-origin", value_name = "ORIGIN")]
+        allow_origins: Vec<String>,
+        /// Receipts per second per client, sustained (0 turns the limit off).
+        #[arg(long, default_value_t = 10.0)]
+        rate_limit: f64,
+        /// Receipts per client at once.
+        #[arg(long, default_value_t = 50)]
+        rate_burst: u32,
+        /// Take the client address from this header's last entry (only behind a trusted proxy).
+        #[arg(long, value_name = "HEADER")]
+        client_ip_header: Option<String>,
+        /// Bearer token of the auditors' endpoints; without it they are disabled.
+        #[arg(long, env = "CONSENTRY_ADMIN_TOKEN", hide_env_values = true)]
+        admin_token: Option<String>,
+    },
+    /// Recompute the whole log and check every receipt, node, tree head and ack.
+    Verify {
+        /// The database to check.
+        #[arg(long)]
+        database: String,
+    },
+    /// Write every receipt (or a range of consentTimestamp) to standard output.
+    Export {
+        /// The database to read.
+        #[arg(long)]
+        database: String,
+        /// `jsonl` or `csv`.
+        #[arg(long, default_value = "jsonl")]
+        format: Format,
+        /// From this day (YYYY-MM-DD) or second, inclusive.
+        #[arg(long, value_parser = parse_bound)]
+        from: Option<i64>,
+        /// Up to this day or second, exclusive.
+        #[arg(long, value_parser = parse_bound)]
+        to: Option<i64>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(cli.log_json);
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("consentry-server: error: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli.command)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("consentry-server: error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command) -> Result<ExitCode, Box<dyn std::error::Error>> {
+    match command {
+        Command::Serve { listen, database, allow_origins, rate_limit, rate_burst, client_ip_header, admin_token } => {
+            serve(ServeOptions { listen, database, allow_origins, admin_token, rate_limit, rate_burst, client_ip_header }).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Verify { database } => {
+            let db = Db::connect(&database, Open::Existing).await?;
+            let report = verify(&db).await?;
+            let root = consentry_receipt::b64::encode(&report.root);
+            for p in &report.problems {
+                println!("problem: {p}");
+            }
+            if report.problem_count > 0 {
+                println!("verify: FAILED: {} problems in {} receipts", report.problem_count, report.receipts);
+                return Ok(ExitCode::FAILURE);
+            }
+            println!(
+                "verify: ok: {} receipts, {} inner Merkle nodes, {} signed tree heads, {} chain breaks, root {root}",
+                report.receipts, report.nodes, report.tree_heads, report.chain_breaks
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Export { database, format, from, to } => {
+            let db = Db::connect(&database, Open::Existing).await?;
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            let mut chunks = std::pin::pin!(export::chunks(db, format, from.unwrap_or(i64::MIN), to.unwrap_or(i64::MAX)));
+            while let Some(chunk) = chunks.try_next().await? {
+                out.write_all(chunk.as_bytes())?;
+            }
+            out.flush()?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn init_logging(json: bool) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("CONSENTRY_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if json {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
