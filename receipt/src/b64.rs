@@ -17,8 +17,22 @@ pub fn encode(bytes: &[u8]) -> String {
     out
 }
 
+/// Decoding table: the 6-bit value of each base64url byte, 0xFF for bytes outside the alphabet.
+const DECODE: [u8; 256] = {
+    let mut table = [0xFFu8; 256];
+    let mut i = 0;
+    while i < 64 {
+        table[ALPHABET[i] as usize] = i as u8;
+        i += 1;
+    }
+    table
+};
+
 fn value(c: u8) -> Option<u32> {
-    ALPHABET.iter().position(|&a| a == c).map(|p| p as u32)
+    match DECODE[c as usize] {
+        0xFF => None,
+        v => Some(u32::from(v)),
+    }
 }
 
 /// Decodes base64url without padding; refuses padding, other alphabets and non-canonical trailing bits.
