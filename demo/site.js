@@ -69,6 +69,14 @@
       text('status-language', s.language);
       text('status-policy', s.policyVersion);
       text('status-expires', s.decided ? when(s.expiresAt) : '–');
+      var r = s.receipts;
+      if (r) {
+        // Signed in this browser, posted to the receipt server that `cargo xtask demo` runs on :8787.
+        text('status-receipts', r.count === 0 ? 'none yet' :
+          r.count + ' signed, ' + r.delivered + ' verified and logged by the server, ' + r.pending + ' waiting' +
+          (r.rejected ? ', ' + r.rejected + ' refused' : '') +
+          (r.latest ? ' (latest ' + r.latest.id.slice(0, 8) + '…)' : ''));
+      }
       var list = $('status-purposes');
       list.textContent = '';
       Object.keys(s.purposes || {}).forEach(function (id) {
@@ -114,6 +122,8 @@
     render();
   });
   document.addEventListener('demo:cookies', render);
+  // Receipts are signed and delivered in the background: refresh their line for a little while.
+  setInterval(render, 1000);
 
   document.addEventListener('DOMContentLoaded', function () {
     // French texts for the page itself when <html lang="fr">.
