@@ -63,35 +63,36 @@ pub struct Signer {
     pub gpc: bool,
 }
 
-/// The receipt payload for a recorded choice.
+/// The receipt payload for a recorded choice. The purposes it lists, the controller and the notice
+/// hash all come from the one notice the visitor was shown.
 pub fn build(config: &Config, choice: &Choice, receipt_id: &str, signer: Signer) -> Receipt {
-    let lang = choice.language.as_str();
-    let t = |text| config.text(text, lang).to_string();
+    let shown = notice(config, &choice.language);
+    let notice_hash = shown.hash();
     Receipt {
         id: receipt_id.to_string(),
         timestamp: choice.updated.div_euclid(1000),
         collection_method: format!("{}:{}", choice.method.layer.name(), choice.method.action.name()),
         jurisdiction: config.jurisdiction.clone(),
-        language: lang.to_string(),
+        language: choice.language.clone(),
         principal: signer.principal,
-        controller: controller(config),
-        policy_url: config.controller.policy_url.clone(),
-        purposes: config
+        policy_url: shown.controller.policy_url.clone(),
+        controller: shown.controller,
+        purposes: shown
             .purposes
-            .iter()
+            .into_iter()
             .map(|p| ReceiptPurpose {
-                id: p.id.to_string(),
-                name: t(&p.name),
+                id: p.id,
+                name: p.name,
                 required: p.required,
-                retention: t(&p.retention),
-                recipients: t(&p.recipients),
-                services: p.services.iter().map(|s| ReceiptService { id: s.id.to_string(), name: t(&s.name) }).collect(),
+                retention: p.retention,
+                recipients: p.recipients,
+                services: p.services.into_iter().map(|s| ReceiptService { id: s.id, name: s.name }).collect(),
             })
             .collect(),
         purpose_decisions: choice.decisions.purposes().iter().map(|(k, v)| (k.to_string(), *v)).collect(),
         service_decisions: choice.decisions.services().iter().map(|(k, v)| (k.to_string(), *v)).collect(),
         policy_version: choice.policy_version.clone(),
-        notice_hash: notice(config, lang).hash(),
+        notice_hash,
         prev_receipt_hash: signer.prev_receipt_hash,
         gpc: signer.gpc,
         expires_at: choice.expires.div_euclid(1000),
