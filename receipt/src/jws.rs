@@ -130,23 +130,11 @@ pub struct Verified {
 }
 
 /// Parses and verifies a compact JWS receipt: ES256 only, embedded P-256 `jwk`, signature, receipt
-/// schema, and `piiPrincipalId` equal to the key's thumbprint.
+/// schema, and `piiPrincipalId` equal to the key's thumbprint. The rules live in
+/// [`crate::verifier::verify_with`]; this plugs in RustCrypto's `p256` for the curve arithmetic.
 #[cfg(feature = "verify")]
 pub fn verify(compact: &str) -> Result<Verified, JwsError> {
-    use p256::ecdsa::signature::Verifier;
-    use p256::ecdsa::{Signature, VerifyingKey};
-
-    let parsed = parse(compact)?;
-    let jwk_value = parsed.header.get("jwk").ok_or_else(|| JwsError::Key("missing".into()))?;
-    let jwk = PublicJwk::from_json(jwk_value).map_err(|e| JwsError::Key(e.0))?;
-    let key = VerifyingKey::from_sec1_bytes(&jwk.sec1()).map_err(|_| JwsError::Key("not a point on P-256".into()))?;
-    let signature = Signature::from_slice(&parsed.signature).map_err(|_| JwsError::Signature)?;
-    key.verify(parsed.signing_input.as_bytes(), &signature).map_err(|_| JwsError::Signature)?;
-    let receipt = Receipt::from_json(&parsed.payload).map_err(|e| JwsError::Schema(e.0))?;
-    if receipt.principal != jwk.thumbprint() {
-        return Err(JwsError::Principal);
-    }
-    Ok(Verified { receipt, jwk })
+    crate::verifier::verify_with(compact, crate::verifier::p256_es256)
 }
 
 /// Signs a payload with a P-256 private key (RFC 6979 deterministic ECDSA): test vectors and load
@@ -154,12 +142,7 @@ pub fn verify(compact: &str) -> Result<Verified, JwsError> {
 #[cfg(feature = "sign")]
 pub fn sign(key: &p256::ecdsa::SigningKey, payload: &Value) -> String {
     use p256::ecdsa::signature::Signer;
-    let point = key.verifying_key().to_encoded_point(false);
-    let jwk = PublicJwk {
-        x: b64::encode(point.x().map(|x| x.as_slice()).unwrap_or_default()),
-        y: b64::encode(point.y().map(|y| y.as_slice()).unwrap_or_default()),
-    };
-    let input = signing_input(&protected_header(&jwk), payload);
+    let input = signing_input(&protected_header(&public_jwk(key)), payload);
     let signature: p256::ecdsa::Signature = key.sign(input.as_bytes());
     assemble(&input, &signature.to_bytes())
 }
