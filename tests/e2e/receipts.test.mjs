@@ -41,6 +41,17 @@ async function verify(compact) {
 
 const sha256b64url = (s) => createHash('sha256').update(s).digest('base64url');
 
+/** Accepts all while the endpoint is down, waits until the receipt is pending, then brings it back. */
+async function acceptWhileEndpointDown(page) {
+  endpoint.setDown(true);
+  try {
+    await bannerButton(page, 'accept-all').click();
+    await eventually(async () => (await state(page)).receipts.pending === 1, { message: 'a pending receipt' });
+  } finally {
+    endpoint.setDown(false);
+  }
+}
+
 async function receiptsFor(count, from = 0) {
   return eventually(() => endpoint.received.length >= from + count && endpoint.received.slice(from, from + count), {
     timeout: 15_000,
@@ -198,13 +209,7 @@ test('the online event flushes the outbox without a reload', async (t) => {
   const from = endpoint.received.length;
   const { page } = await env.open(t, { config: configWithEndpoint() });
   await waitForBanner(page);
-  endpoint.setDown(true);
-  try {
-    await bannerButton(page, 'accept-all').click();
-    await eventually(async () => (await state(page)).receipts.pending === 1, { message: 'a pending receipt' });
-  } finally {
-    endpoint.setDown(false);
-  }
+  await acceptWhileEndpointDown(page);
   await page.evaluate(() => window.dispatchEvent(new Event('online')));
   const [post] = await receiptsFor(1, from);
   await verify(post.body);
@@ -254,13 +259,7 @@ test('pending receipts leave with keepalive when the page goes away', async (t) 
   const page = await env.page(context);
   await page.goto(env.pageUrl({ config: configWithEndpoint() }));
   await waitForBanner(page);
-  endpoint.setDown(true);
-  try {
-    await bannerButton(page, 'accept-all').click();
-    await eventually(async () => (await state(page)).receipts.pending === 1, { message: 'a pending receipt' });
-  } finally {
-    endpoint.setDown(false);
-  }
+  await acceptWhileEndpointDown(page);
   // The first retry is due two seconds after the failure at the earliest; leaving now means only
   // the pagehide flush can deliver it.
   await page.goto(env.site.route('/elsewhere.html', '<!doctype html><title>elsewhere</title><p>gone</p>'));
