@@ -22,9 +22,11 @@ pub fn install(app: &Rc<App>) -> Result<(), String> {
     let window = web_sys::window().ok_or("no window")?;
     let api = js_sys::Object::new();
     let a = app.clone();
-    method(&api, "get", Closure::<dyn Fn(JsValue) -> bool>::new(move |id: JsValue| {
-        id.as_string().is_some_and(|id| a.granted(&id))
-    }))?;
+    method(
+        &api,
+        "get",
+        Closure::<dyn Fn(JsValue) -> bool>::new(move |id: JsValue| id.as_string().is_some_and(|id| a.granted(&id))),
+    )?;
     let a = app.clone();
     method(&api, "state", Closure::<dyn Fn() -> JsValue>::new(move || events::to_js(&a.state_json())))?;
     let a = app.clone();

@@ -143,7 +143,8 @@ impl Choice {
             return Some(PromptReason::Expired);
         }
         let was_asked = |key: &str| asked.iter().any(|a| a == key);
-        let new_service = |p: &crate::config::Purpose| p.services.iter().any(|s| !was_asked(&format!("{}/{}", p.id, s.id)));
+        let new_service =
+            |p: &crate::config::Purpose| p.services.iter().any(|s| !was_asked(&format!("{}/{}", p.id, s.id)));
         if config.optional_purposes().any(|p| !was_asked(p.id.as_str()) || new_service(p)) {
             return Some(PromptReason::NewPurpose);
         }

@@ -143,7 +143,17 @@ impl Config {
         let root = Obj::new(
             value,
             "$",
-            &["policy_version", "controller", "languages", "expiry_days", "endpoint", "jurisdiction", "purposes", "ui", "$schema"],
+            &[
+                "policy_version",
+                "controller",
+                "languages",
+                "expiry_days",
+                "endpoint",
+                "jurisdiction",
+                "purposes",
+                "ui",
+                "$schema",
+            ],
         )?;
         let languages = parse_languages(&root)?;
         let policy_version = root.string("policy_version", "a change of policy version asks every visitor again")?;
@@ -268,7 +278,9 @@ fn parse_expiry(root: &Obj) -> Result<u32> {
     let path = root.path_of("expiry_days");
     match v.as_u64() {
         Some(n) if (1..=u64::from(MAX_EXPIRY_DAYS)).contains(&n) => Ok(n as u32),
-        Some(n) => Err(ConfigError::new(path, format!("{n} is out of range: must be between 1 and {MAX_EXPIRY_DAYS} days"))),
+        Some(n) => {
+            Err(ConfigError::new(path, format!("{n} is out of range: must be between 1 and {MAX_EXPIRY_DAYS} days")))
+        }
         None => Err(ConfigError::new(
             path,
             format!("must be a whole number of days between 1 and {MAX_EXPIRY_DAYS}, found {}", kind(v)),

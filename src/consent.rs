@@ -110,10 +110,7 @@ impl Decisions {
     pub fn granted(&self, target: &str) -> bool {
         match target.split_once('/') {
             None => self.purposes.iter().any(|(k, v)| *v && k.as_str() == target),
-            Some((p, s)) => self
-                .services
-                .iter()
-                .any(|(k, v)| *v && k.purpose.as_str() == p && k.service.as_str() == s),
+            Some((p, s)) => self.services.iter().any(|(k, v)| *v && k.purpose.as_str() == p && k.service.as_str() == s),
         }
     }
 

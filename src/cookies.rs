@@ -53,11 +53,7 @@ fn glob(pattern: &[u8], text: &[u8]) -> bool {
 
 /// The cookie names in a `document.cookie` string.
 pub fn cookie_names(document_cookie: &str) -> impl Iterator<Item = &str> {
-    document_cookie
-        .split(';')
-        .filter_map(|pair| pair.split('=').next())
-        .map(str::trim)
-        .filter(|n| !n.is_empty())
+    document_cookie.split(';').filter_map(|pair| pair.split('=').next()).map(str::trim).filter(|n| !n.is_empty())
 }
 
 /// The domains a cookie set by `hostname` may have been set for: the host itself and each parent
@@ -105,7 +101,10 @@ mod tests {
 
     #[test]
     fn domains_to_try() {
-        assert_eq!(candidate_domains("www.shop.example.com"), ["www.shop.example.com", "shop.example.com", "example.com"]);
+        assert_eq!(
+            candidate_domains("www.shop.example.com"),
+            ["www.shop.example.com", "shop.example.com", "example.com"]
+        );
         assert_eq!(candidate_domains("localhost"), ["localhost"]);
         assert_eq!(candidate_domains("127.0.0.1"), ["127.0.0.1"]);
     }

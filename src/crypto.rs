@@ -67,7 +67,9 @@ pub async fn load_or_create() -> Result<SigningKey> {
                     let fresh = generate().await?;
                     match add(&db, &fresh).await {
                         Ok(()) => fresh,
-                        Err(_) => get(&db).await?.ok_or_else(|| CryptoError("could not store the signing key".into()))?,
+                        Err(_) => {
+                            get(&db).await?.ok_or_else(|| CryptoError("could not store the signing key".into()))?
+                        }
                     }
                 }
             };
@@ -91,8 +93,12 @@ async fn generate() -> Result<JsValue> {
 }
 
 async fn key_from_pair(pair: &JsValue, persistent: bool) -> Result<SigningKey> {
-    let private: CryptoKey = Reflect::get(pair, &"privateKey".into())?.dyn_into().map_err(|_| CryptoError("stored key is not a CryptoKey".into()))?;
-    let public: CryptoKey = Reflect::get(pair, &"publicKey".into())?.dyn_into().map_err(|_| CryptoError("stored key is not a CryptoKey".into()))?;
+    let private: CryptoKey = Reflect::get(pair, &"privateKey".into())?
+        .dyn_into()
+        .map_err(|_| CryptoError("stored key is not a CryptoKey".into()))?;
+    let public: CryptoKey = Reflect::get(pair, &"publicKey".into())?
+        .dyn_into()
+        .map_err(|_| CryptoError("stored key is not a CryptoKey".into()))?;
     if private.extractable() {
         return Err(CryptoError("refusing an extractable private key".into()));
     }

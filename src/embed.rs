@@ -30,12 +30,12 @@ pub const STYLE: &str = include_str!("../style/consentry.css");
 pub fn boot(config_url: Option<String>) {
     wasm_bindgen_futures::spawn_local(async move {
         let source = match config_url {
-            Some(url) => fetch_text(&url).await.map_err(|e| format!("could not load the configuration from {url}: {e}")),
+            Some(url) => {
+                fetch_text(&url).await.map_err(|e| format!("could not load the configuration from {url}: {e}"))
+            }
             None => inline_config(),
         };
-        let result = source.and_then(|json| {
-            Config::from_json(&json).map_err(|e| e.to_string())
-        });
+        let result = source.and_then(|json| Config::from_json(&json).map_err(|e| e.to_string()));
         match result {
             Ok(config) => {
                 if let Err(e) = start(config, Store::open()) {
@@ -90,8 +90,7 @@ pub fn start(config: Config, store: Store) -> Result<Rc<App>, String> {
         None => None,
     };
     let page_lang = document.document_element().and_then(|e| e.get_attribute("lang"));
-    let browser: Vec<String> =
-        window.navigator().languages().iter().filter_map(|v| v.as_string()).collect();
+    let browser: Vec<String> = window.navigator().languages().iter().filter_map(|v| v.as_string()).collect();
     let language = crate::i18n::negotiate(&config.languages, page_lang.as_deref(), &browser).to_string();
     let session = Session::start(config, language, stored, crate::app::now());
     let app = App::new(session, store);

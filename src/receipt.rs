@@ -2,7 +2,9 @@
 //! and the Kantara/Consentry receipt fields. Pure: the browser adapter (`receipts.rs`) adds the key,
 //! the signature, the chain state and the delivery.
 
-use consentry_receipt::{Notice, NoticeController, NoticePurpose, NoticeService, Receipt, ReceiptPurpose, ReceiptService};
+use consentry_receipt::{
+    Notice, NoticeController, NoticePurpose, NoticeService, Receipt, ReceiptPurpose, ReceiptService,
+};
 
 use crate::choice::Choice;
 use crate::config::Config;
@@ -111,9 +113,15 @@ mod tests {
         let c = config();
         let mut d = Decisions::none(&c);
         d.set_service(&c, "analytics", "matomo", true);
-        Choice::decide(None, &c, d, Method { layer: Layer::Preferences, action: Action::Save }, lang, 1_790_000_000_123, || {
-            "0d9c2f4e-8a61-4b7e-9c3d-2f1e0a9b8c7d".into()
-        })
+        Choice::decide(
+            None,
+            &c,
+            d,
+            Method { layer: Layer::Preferences, action: Action::Save },
+            lang,
+            1_790_000_000_123,
+            || "0d9c2f4e-8a61-4b7e-9c3d-2f1e0a9b8c7d".into(),
+        )
     }
 
     fn signer() -> Signer {
@@ -144,7 +152,10 @@ mod tests {
             r.purpose_decisions,
             [("necessary".to_string(), true), ("analytics".to_string(), true), ("marketing".to_string(), false)]
         );
-        assert_eq!(r.service_decisions, [("analytics/matomo".to_string(), true), ("analytics/hotjar".to_string(), false)]);
+        assert_eq!(
+            r.service_decisions,
+            [("analytics/matomo".to_string(), true), ("analytics/hotjar".to_string(), false)]
+        );
         assert!(r.gpc);
         let back = Receipt::from_json(&r.to_json()).expect("the widget's payload matches the schema the server checks");
         assert_eq!(back, r);

@@ -233,15 +233,23 @@ impl ReceiptLog {
     pub fn export(&self) -> String {
         Value::object([
             ("format", Value::str("consentry-receipts-v1")),
-            ("receipts", Value::Array(self.items.iter().map(|i| {
-                Value::object([
-                    ("consentReceiptID", Value::str(&i.id)),
-                    ("createdAt", Value::int(i.at)),
-                    ("delivery", Value::str(i.delivery.name())),
-                    ("jws", Value::str(&i.jws)),
-                    ("ack", Value::opt(i.ack.as_ref(), Value::str)),
-                ])
-            }).collect())),
+            (
+                "receipts",
+                Value::Array(
+                    self.items
+                        .iter()
+                        .map(|i| {
+                            Value::object([
+                                ("consentReceiptID", Value::str(&i.id)),
+                                ("createdAt", Value::int(i.at)),
+                                ("delivery", Value::str(i.delivery.name())),
+                                ("jws", Value::str(&i.jws)),
+                                ("ack", Value::opt(i.ack.as_ref(), Value::str)),
+                            ])
+                        })
+                        .collect(),
+                ),
+            ),
             ("trimmed", Value::int(self.trimmed as i64)),
         ])
         .to_string()

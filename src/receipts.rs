@@ -108,7 +108,9 @@ impl Receipts {
                 let next = this.queue.borrow_mut().pop_front();
                 let Some(choice) = next else { break };
                 if let Err(e) = this.make(&choice).await {
-                    events::error(&format!("could not make the consent receipt: {e}; the decision itself is stored and applied"));
+                    events::error(&format!(
+                        "could not make the consent receipt: {e}; the decision itself is stored and applied"
+                    ));
                 }
             }
             this.working.set(false);

@@ -100,8 +100,11 @@ pub fn decode(raw: &str, config: &Config) -> Result<Decoded, Unreadable> {
         _ => return Err(corrupt("unknown decision method")),
     };
     let id = field(&v, "id", Value::as_str)?.to_string();
-    let (created, updated, expires) =
-        (field(&v, "created", Value::as_i64)?, field(&v, "updated", Value::as_i64)?, field(&v, "expires", Value::as_i64)?);
+    let (created, updated, expires) = (
+        field(&v, "created", Value::as_i64)?,
+        field(&v, "updated", Value::as_i64)?,
+        field(&v, "expires", Value::as_i64)?,
+    );
     if id.is_empty() || expires < updated || updated < created {
         return Err(corrupt("inconsistent record"));
     }

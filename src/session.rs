@@ -99,7 +99,13 @@ impl Session {
     }
 
     /// Records a decision and puts it in force.
-    pub fn decide(&mut self, decisions: Decisions, method: Method, now: i64, new_id: impl FnOnce() -> String) -> Outcome {
+    pub fn decide(
+        &mut self,
+        decisions: Decisions,
+        method: Method,
+        now: i64,
+        new_id: impl FnOnce() -> String,
+    ) -> Outcome {
         let choice = Choice::decide(self.choice.as_ref(), &self.config, decisions, method, &self.language, now, new_id);
         let cookies_to_clear = choice.decisions.cookies_to_clear(&self.config).into_iter().cloned().collect();
         self.applied = choice.decisions.clone();

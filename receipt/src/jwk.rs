@@ -84,7 +84,11 @@ mod tests {
     fn rfc7638_shape_and_refusals() {
         let x = b64::encode(&[1u8; 32]);
         let y = b64::encode(&[2u8; 32]);
-        let jwk = PublicJwk::from_json(&parse(&format!(r#"{{"kty":"EC","crv":"P-256","x":"{x}","y":"{y}","ext":true,"key_ops":["verify"]}}"#)).unwrap()).unwrap();
+        let jwk = PublicJwk::from_json(
+            &parse(&format!(r#"{{"kty":"EC","crv":"P-256","x":"{x}","y":"{y}","ext":true,"key_ops":["verify"]}}"#))
+                .unwrap(),
+        )
+        .unwrap();
         assert_eq!(jwk.to_json().to_string(), format!(r#"{{"crv":"P-256","kty":"EC","x":"{x}","y":"{y}"}}"#));
         assert_eq!(jwk.thumbprint().len(), 43);
         assert_eq!(jwk.sec1().len(), 65);

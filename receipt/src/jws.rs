@@ -109,7 +109,9 @@ pub fn parse(compact: &str) -> Result<Parsed, JwsError> {
     if typ != TYP {
         return Err(JwsError::Type(typ.to_string()));
     }
-    if let Some((k, _)) = header.as_object().unwrap_or(&[]).iter().find(|(k, _)| !matches!(k.as_str(), "alg" | "typ" | "jwk")) {
+    if let Some((k, _)) =
+        header.as_object().unwrap_or(&[]).iter().find(|(k, _)| !matches!(k.as_str(), "alg" | "typ" | "jwk"))
+    {
         return Err(JwsError::Malformed(format!("unexpected header parameter \"{k}\"")));
     }
     let payload = decode_json(p, "payload")?;

@@ -90,9 +90,27 @@ fn flags(entries: &[(String, bool)]) -> Value {
 }
 
 const TOP: [&str; 21] = [
-    "version", "consentryVersion", "consentReceiptID", "consentTimestamp", "collectionMethod", "jurisdiction",
-    "language", "piiPrincipalId", "piiControllers", "policyUrl", "services", "sensitive", "spiCat", "decisions",
-    "policyVersion", "noticeHash", "prevReceiptHash", "gpc", "expiresAt", "consentId", "termination",
+    "version",
+    "consentryVersion",
+    "consentReceiptID",
+    "consentTimestamp",
+    "collectionMethod",
+    "jurisdiction",
+    "language",
+    "piiPrincipalId",
+    "piiControllers",
+    "policyUrl",
+    "services",
+    "sensitive",
+    "spiCat",
+    "decisions",
+    "policyVersion",
+    "noticeHash",
+    "prevReceiptHash",
+    "gpc",
+    "expiresAt",
+    "consentId",
+    "termination",
 ];
 
 impl Receipt {
@@ -151,7 +169,10 @@ impl Receipt {
             ("spiCat", Value::Array(Vec::new())),
             (
                 "decisions",
-                Value::object([("purposes", flags(&self.purpose_decisions)), ("services", flags(&self.service_decisions))]),
+                Value::object([
+                    ("purposes", flags(&self.purpose_decisions)),
+                    ("services", flags(&self.service_decisions)),
+                ]),
             ),
             ("policyVersion", Value::str(&self.policy_version)),
             ("noticeHash", Value::str(&self.notice_hash)),
@@ -224,8 +245,13 @@ impl Receipt {
             return Err(err("piiPrincipalId must be a base64url SHA-256 thumbprint"));
         }
         let method = text(v, "collectionMethod")?;
-        if !matches!(method.split_once(':'), Some(("banner" | "preferences" | "api", "accept-all" | "reject-all" | "save"))) {
-            return Err(err("collectionMethod must be layer:action (banner|preferences|api : accept-all|reject-all|save)"));
+        if !matches!(
+            method.split_once(':'),
+            Some(("banner" | "preferences" | "api", "accept-all" | "reject-all" | "save"))
+        ) {
+            return Err(err(
+                "collectionMethod must be layer:action (banner|preferences|api : accept-all|reject-all|save)",
+            ));
         }
         let timestamp = int(v, "consentTimestamp")?;
         let expires_at = int(v, "expiresAt")?;

@@ -5,8 +5,8 @@
 //! about 3,300 verifications/s per core on the reference machine); the receipt server plugs in an
 //! assembly-optimised primitive instead (about 5× faster). Only the curve arithmetic differs.
 
-use crate::jws::{parse, JwsError, Verified};
 use crate::jwk::PublicJwk;
+use crate::jws::{parse, JwsError, Verified};
 use crate::payload::Receipt;
 
 /// Why the caller's ES256 primitive refused a signature.

@@ -82,7 +82,8 @@ fn signed_receipt_verifies_and_chains() {
     let v = jws::verify(&first).unwrap();
     assert_eq!(v.receipt.principal, v.jwk.thumbprint());
     assert_eq!(v.receipt.prev_receipt_hash, None);
-    let second = sample_jws(&key, "7b0c5a62-3f1d-4e8a-9b2c-5d6e7f8a9b0d", TS + 60, Some(jws::receipt_hash(&first)), false);
+    let second =
+        sample_jws(&key, "7b0c5a62-3f1d-4e8a-9b2c-5d6e7f8a9b0d", TS + 60, Some(jws::receipt_hash(&first)), false);
     let v2 = jws::verify(&second).unwrap();
     assert_eq!(v2.receipt.prev_receipt_hash.as_deref(), Some(jws::receipt_hash(&first).as_str()));
 }
@@ -115,12 +116,27 @@ fn every_refusal() {
     type Case = (String, fn(&JwsError) -> bool);
     let cases: Vec<Case> = vec![
         (rebuild(&h, &with_member(&p, "gpc", Value::Bool(true)), &sig), |e| *e == JwsError::Signature),
-        (rebuild(&with_member(&h, "alg", Value::str("none")), &p, ""), |e| matches!(e, JwsError::Algorithm(a) if a == "none")),
-        (rebuild(&with_member(&h, "alg", Value::str("HS256")), &p, &sig), |e| matches!(e, JwsError::Algorithm(a) if a == "HS256")),
+        (
+            rebuild(&with_member(&h, "alg", Value::str("none")), &p, ""),
+            |e| matches!(e, JwsError::Algorithm(a) if a == "none"),
+        ),
+        (
+            rebuild(&with_member(&h, "alg", Value::str("HS256")), &p, &sig),
+            |e| matches!(e, JwsError::Algorithm(a) if a == "HS256"),
+        ),
         (rebuild(&with_member(&h, "alg", Value::str("ES384")), &p, &sig), |e| matches!(e, JwsError::Algorithm(_))),
         (rebuild(&with_member(&h, "typ", Value::str("JWT")), &p, &sig), |e| matches!(e, JwsError::Type(_))),
-        (rebuild(&Value::object([("alg", Value::str("ES256")), ("typ", Value::str(jws::TYP))]), &p, &sig), |e| matches!(e, JwsError::Key(_))),
-        (rebuild(&with_member(&h, "jwk", Value::object([("kty", Value::str("oct")), ("k", Value::str("c2VjcmV0"))])), &p, &sig), |e| matches!(e, JwsError::Key(_))),
+        (rebuild(&Value::object([("alg", Value::str("ES256")), ("typ", Value::str(jws::TYP))]), &p, &sig), |e| {
+            matches!(e, JwsError::Key(_))
+        }),
+        (
+            rebuild(
+                &with_member(&h, "jwk", Value::object([("kty", Value::str("oct")), ("k", Value::str("c2VjcmV0"))])),
+                &p,
+                &sig,
+            ),
+            |e| matches!(e, JwsError::Key(_)),
+        ),
         (rebuild(&with_member(&h, "kid", Value::str("x")), &p, &sig), |e| matches!(e, JwsError::Malformed(_))),
         ("not.a.jws.at-all".into(), |e| matches!(e, JwsError::Malformed(_))),
         ("abc".into(), |e| matches!(e, JwsError::Malformed(_))),
@@ -139,7 +155,14 @@ fn every_refusal() {
     let bad_schema = with_member(&sample_receipt(&key, ID, TS, None, true).to_json(), "extra", Value::Null);
     assert!(matches!(jws::verify(&jws::sign(&key, &bad_schema)).unwrap_err(), JwsError::Schema(_)));
     let missing = Value::Object(
-        sample_receipt(&key, ID, TS, None, true).to_json().as_object().unwrap().iter().filter(|(k, _)| k != "noticeHash").cloned().collect(),
+        sample_receipt(&key, ID, TS, None, true)
+            .to_json()
+            .as_object()
+            .unwrap()
+            .iter()
+            .filter(|(k, _)| k != "noticeHash")
+            .cloned()
+            .collect(),
     );
     assert!(matches!(jws::verify(&jws::sign(&key, &missing)).unwrap_err(), JwsError::Schema(_)));
 }
@@ -168,10 +191,16 @@ fn test_vectors() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("vectors");
     let key = key_from_seed("consentry test vector key 1");
     let first = sample_jws(&key, ID, TS, None, true);
-    let second = sample_jws(&key, "7b0c5a62-3f1d-4e8a-9b2c-5d6e7f8a9b0d", TS + 3600, Some(jws::receipt_hash(&first)), false);
+    let second =
+        sample_jws(&key, "7b0c5a62-3f1d-4e8a-9b2c-5d6e7f8a9b0d", TS + 3600, Some(jws::receipt_hash(&first)), false);
     let n = notice();
     let vector = Value::object([
-        ("description", Value::str("Two chained ES256 receipts from one key, and a notice hash. Private scalar is for reproduction only.")),
+        (
+            "description",
+            Value::str(
+                "Two chained ES256 receipts from one key, and a notice hash. Private scalar is for reproduction only.",
+            ),
+        ),
         ("private_scalar_b64url", Value::str(b64::encode(&key.to_bytes()))),
         ("public_jwk", jws::public_jwk(&key).to_json()),
         ("thumbprint", Value::str(jws::public_jwk(&key).thumbprint())),
@@ -179,7 +208,10 @@ fn test_vectors() {
         ("notice_canonical", Value::str(n.canonical())),
         ("notice_hash", Value::str(n.hash())),
         ("receipts", Value::Array(vec![Value::str(&first), Value::str(&second)])),
-        ("receipt_hashes", Value::Array(vec![Value::str(jws::receipt_hash(&first)), Value::str(jws::receipt_hash(&second))])),
+        (
+            "receipt_hashes",
+            Value::Array(vec![Value::str(jws::receipt_hash(&first)), Value::str(jws::receipt_hash(&second))]),
+        ),
     ]);
     let text = pretty(&vector);
     let path = dir.join("chain-1.json");

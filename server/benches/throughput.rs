@@ -47,7 +47,10 @@ fn main() -> ExitCode {
 
 async fn run() -> ExitCode {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    println!("consentry-server throughput ({cores} cores, {} receipts per run, each run on a fresh database)", BROWSERS * PER_BROWSER);
+    println!(
+        "consentry-server throughput ({cores} cores, {} receipts per run, each run on a fresh database)",
+        BROWSERS * PER_BROWSER
+    );
     let openssl = openssl_verify_rate();
     let started = Instant::now();
     let browsers = generate();
@@ -76,7 +79,10 @@ async fn run() -> ExitCode {
     println!("  server intake (ring + receipt rules) {ring:>9.0} receipts/s");
     println!("  jws::verify (RustCrypto p256)        {p256:>9.0} receipts/s");
     println!();
-    println!("{:<36} {:>5} {:>10} {:>9} {:>9} {:>12} {:>12} {:>10} {:>11}", "backend", "conns", "receipts/s", "p50 ms", "p99 ms", "server CPU", "client CPU", "batch avg", "commit ms");
+    println!(
+        "{:<36} {:>5} {:>10} {:>9} {:>9} {:>12} {:>12} {:>10} {:>11}",
+        "backend", "conns", "receipts/s", "p50 ms", "p99 ms", "server CPU", "client CPU", "batch avg", "commit ms"
+    );
     let mut failed = false;
     for (name, concurrency, result) in &results {
         match result {
@@ -126,20 +132,24 @@ fn generate() -> Vec<Vec<String>> {
         let handles: Vec<_> = (0..threads)
             .map(|t| {
                 s.spawn(move || {
-                    (t..BROWSERS).step_by(threads).map(|b| {
-                        let key = key_from_seed(&format!("bench browser {b}"));
-                        let mut chain: Vec<String> = Vec::with_capacity(PER_BROWSER);
-                        for i in 0..PER_BROWSER {
-                            let id = format!("00000000-0000-4000-8000-{:012x}", b * PER_BROWSER + i);
-                            let prev = chain.last().map(|p| jws::receipt_hash(p));
-                            chain.push(sample_jws(&key, &id, now - 600 + i as i64, prev, i % 3 != 0));
-                        }
-                        (b, chain)
-                    }).collect::<Vec<_>>()
+                    (t..BROWSERS)
+                        .step_by(threads)
+                        .map(|b| {
+                            let key = key_from_seed(&format!("bench browser {b}"));
+                            let mut chain: Vec<String> = Vec::with_capacity(PER_BROWSER);
+                            for i in 0..PER_BROWSER {
+                                let id = format!("00000000-0000-4000-8000-{:012x}", b * PER_BROWSER + i);
+                                let prev = chain.last().map(|p| jws::receipt_hash(p));
+                                chain.push(sample_jws(&key, &id, now - 600 + i as i64, prev, i % 3 != 0));
+                            }
+                            (b, chain)
+                        })
+                        .collect::<Vec<_>>()
                 })
             })
             .collect();
-        let mut all: Vec<(usize, Vec<String>)> = handles.into_iter().flat_map(|h| h.join().expect("signer thread")).collect();
+        let mut all: Vec<(usize, Vec<String>)> =
+            handles.into_iter().flat_map(|h| h.join().expect("signer thread")).collect();
         all.sort_by_key(|(b, _)| *b);
         all.into_iter().map(|(_, c)| c).collect()
     })
@@ -186,9 +196,12 @@ async fn load(database: &str, browsers: &[Vec<String>], concurrency: usize) -> R
         latencies.extend(w.await.map_err(|e| e.to_string())??);
     }
     let elapsed = started.elapsed();
-    let (server_cpu, client_cpu) = (cpu_seconds(server.pid()) - server_cpu0, cpu_seconds(std::process::id()) - client_cpu0);
+    let (server_cpu, client_cpu) =
+        (cpu_seconds(server.pid()) - server_cpu0, cpu_seconds(std::process::id()) - client_cpu0);
     let (_, metrics) = client.get("/metrics", None).await?;
-    let metric = |name: &str| metrics.lines().find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse::<f64>().ok()).unwrap_or(0.0);
+    let metric = |name: &str| {
+        metrics.lines().find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse::<f64>().ok()).unwrap_or(0.0)
+    };
     let batches = metric("consentry_batches_total");
     let commit_mean = metric("consentry_commit_seconds_sum") / metric("consentry_commit_seconds_count").max(1.0);
     server.stop();

@@ -46,7 +46,14 @@ pub fn payload(receipt_id: &str, receipt_hash: &str, leaf_index: u64, head: &Tre
 }
 
 /// Signs the acknowledgment of one receipt.
-pub fn sign(key: &ServerKey, receipt_id: &str, receipt_hash: &str, leaf_index: u64, head: &TreeHead, link: Link) -> Result<String, KeyError> {
+pub fn sign(
+    key: &ServerKey,
+    receipt_id: &str,
+    receipt_hash: &str,
+    leaf_index: u64,
+    head: &TreeHead,
+    link: Link,
+) -> Result<String, KeyError> {
     key.sign(TYP, &payload(receipt_id, receipt_hash, leaf_index, head, link))
 }
 

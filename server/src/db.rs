@@ -112,7 +112,12 @@ async fn pool(url: &str, backend: Backend, connections: u32) -> Result<AnyPool, 
         .after_connect(move |conn, _| {
             Box::pin(async move {
                 let statements: &[&str] = match backend {
-                    Backend::Sqlite => &["PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "PRAGMA busy_timeout = 10000", "PRAGMA cache_size = -32768"],
+                    Backend::Sqlite => &[
+                        "PRAGMA journal_mode = WAL",
+                        "PRAGMA synchronous = FULL",
+                        "PRAGMA busy_timeout = 10000",
+                        "PRAGMA cache_size = -32768",
+                    ],
                     Backend::Postgres => &["SET synchronous_commit = on"],
                 };
                 for s in statements {

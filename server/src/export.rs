@@ -124,7 +124,12 @@ fn csv_field(f: &str) -> String {
 }
 
 /// The export as chunks of text (a header, then one chunk per page).
-pub fn chunks(db: Db, format: Format, from: i64, to: i64) -> impl Stream<Item = Result<String, DbError>> + Send + 'static {
+pub fn chunks(
+    db: Db,
+    format: Format,
+    from: i64,
+    to: i64,
+) -> impl Stream<Item = Result<String, DbError>> + Send + 'static {
     let header = (format == Format::Csv).then(|| CSV_HEADER.to_string());
     futures_util::stream::try_unfold((db, None::<u64>, header, false), move |(db, after, header, done)| async move {
         if let Some(h) = header {

@@ -33,8 +33,17 @@ pub enum Refusal {
 impl Refusal {
     /// Every `error` code, for metrics labels.
     pub const CODES: [&'static str; 11] = [
-        "content_type", "too_large", "not_text", "malformed", "algorithm", "type", "key", "signature", "schema",
-        "principal", "future_timestamp",
+        "content_type",
+        "too_large",
+        "not_text",
+        "malformed",
+        "algorithm",
+        "type",
+        "key",
+        "signature",
+        "schema",
+        "principal",
+        "future_timestamp",
     ];
 
     /// The stable machine-readable code of the refusal.
@@ -72,9 +81,9 @@ impl Refusal {
             Refusal::TooLarge => format!("receipt larger than {MAX_JWS_BYTES} bytes"),
             Refusal::NotText => "the body is not UTF-8 text".into(),
             Refusal::Jws(e) => e.to_string(),
-            Refusal::Future(s) => format!(
-                "consentTimestamp is {s} s ahead of the server clock (at most {MAX_FUTURE_SECS} s is accepted)"
-            ),
+            Refusal::Future(s) => {
+                format!("consentTimestamp is {s} s ahead of the server clock (at most {MAX_FUTURE_SECS} s is accepted)")
+            }
         }
     }
 }
@@ -146,7 +155,9 @@ mod tests {
         let mut bad_sig = parsed.signature.clone();
         bad_sig[10] ^= 1;
         let msg = parsed.signing_input.as_bytes();
-        for (point, sig) in [(&sec1, &parsed.signature), (&sec1, &bad_sig), (&off_curve, &parsed.signature), (&vec![4u8; 65], &bad_sig)] {
+        for (point, sig) in
+            [(&sec1, &parsed.signature), (&sec1, &bad_sig), (&off_curve, &parsed.signature), (&vec![4u8; 65], &bad_sig)]
+        {
             assert_eq!(ring_es256(point, msg, sig), p256_es256(point, msg, sig));
         }
         assert_eq!(ring_es256(&off_curve, msg, &parsed.signature), Err(Es256Error::Key));

@@ -10,7 +10,9 @@ use consentry_receipt::json::{self, Value};
 use consentry_receipt::jws::{assemble, signing_input};
 use consentry_receipt::{b64, PublicJwk};
 use ring::rand::SystemRandom;
-use ring::signature::{EcdsaKeyPair, KeyPair, UnparsedPublicKey, ECDSA_P256_SHA256_FIXED, ECDSA_P256_SHA256_FIXED_SIGNING};
+use ring::signature::{
+    EcdsaKeyPair, KeyPair, UnparsedPublicKey, ECDSA_P256_SHA256_FIXED, ECDSA_P256_SHA256_FIXED_SIGNING,
+};
 
 /// A failure of the key material or of signing.
 #[derive(Debug, thiserror::Error)]
@@ -79,7 +81,8 @@ impl ServerKey {
 
     /// Signs `payload` as a compact JWS with header `{"alg":"ES256","kid":…,"typ":typ}`.
     pub fn sign(&self, typ: &str, payload: &Value) -> Result<String, KeyError> {
-        let header = Value::object([("alg", Value::str("ES256")), ("kid", Value::str(&self.kid)), ("typ", Value::str(typ))]);
+        let header =
+            Value::object([("alg", Value::str("ES256")), ("kid", Value::str(&self.kid)), ("typ", Value::str(typ))]);
         let input = signing_input(&header, payload);
         let signature = self.pair.sign(&self.rng, input.as_bytes()).map_err(|_| KeyError::Crypto)?;
         Ok(assemble(&input, signature.as_ref()))

@@ -95,7 +95,16 @@ fn main() -> ExitCode {
 async fn run(command: Command) -> Result<ExitCode, Box<dyn std::error::Error>> {
     match command {
         Command::Serve { listen, database, allow_origins, rate_limit, rate_burst, client_ip_header, admin_token } => {
-            serve(ServeOptions { listen, database, allow_origins, admin_token, rate_limit, rate_burst, client_ip_header }).await?;
+            serve(ServeOptions {
+                listen,
+                database,
+                allow_origins,
+                admin_token,
+                rate_limit,
+                rate_burst,
+                client_ip_header,
+            })
+            .await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Verify { database } => {
@@ -118,7 +127,8 @@ async fn run(command: Command) -> Result<ExitCode, Box<dyn std::error::Error>> {
         Command::Export { database, format, from, to } => {
             let db = Db::connect(&database, Open::Existing).await?;
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-            let mut chunks = std::pin::pin!(export::chunks(db, format, from.unwrap_or(i64::MIN), to.unwrap_or(i64::MAX)));
+            let mut chunks =
+                std::pin::pin!(export::chunks(db, format, from.unwrap_or(i64::MIN), to.unwrap_or(i64::MAX)));
             while let Some(chunk) = chunks.try_next().await? {
                 out.write_all(chunk.as_bytes())?;
             }

@@ -85,17 +85,47 @@ impl Metrics {
         let counter = |out: &mut String, name: &str, help: &str, v: u64| {
             let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} counter\n{name} {v}");
         };
-        counter(&mut out, "consentry_receipts_accepted_total", "Receipts appended to the log by this process.", self.accepted.load(Relaxed));
-        counter(&mut out, "consentry_receipts_duplicate_total", "Receipts posted again and answered from the log.", self.duplicates.load(Relaxed));
-        counter(&mut out, "consentry_receipts_conflict_total", "Receipts refused with 409: known id, other content.", self.conflicts.load(Relaxed));
+        counter(
+            &mut out,
+            "consentry_receipts_accepted_total",
+            "Receipts appended to the log by this process.",
+            self.accepted.load(Relaxed),
+        );
+        counter(
+            &mut out,
+            "consentry_receipts_duplicate_total",
+            "Receipts posted again and answered from the log.",
+            self.duplicates.load(Relaxed),
+        );
+        counter(
+            &mut out,
+            "consentry_receipts_conflict_total",
+            "Receipts refused with 409: known id, other content.",
+            self.conflicts.load(Relaxed),
+        );
         let _ = writeln!(out, "# HELP consentry_receipts_refused_total Receipts refused before storage, by reason.\n# TYPE consentry_receipts_refused_total counter");
         for (code, c) in Refusal::CODES.iter().zip(&self.refused) {
             let _ = writeln!(out, "consentry_receipts_refused_total{{reason=\"{code}\"}} {}", c.load(Relaxed));
         }
-        counter(&mut out, "consentry_rate_limited_total", "Requests refused with 429 by the per-client rate limit.", self.rate_limited.load(Relaxed));
-        counter(&mut out, "consentry_chain_breaks_flagged_total", "Receipts appended by this process with a chain break.", self.chain_breaks.load(Relaxed));
+        counter(
+            &mut out,
+            "consentry_rate_limited_total",
+            "Requests refused with 429 by the per-client rate limit.",
+            self.rate_limited.load(Relaxed),
+        );
+        counter(
+            &mut out,
+            "consentry_chain_breaks_flagged_total",
+            "Receipts appended by this process with a chain break.",
+            self.chain_breaks.load(Relaxed),
+        );
         counter(&mut out, "consentry_batches_total", "Append transactions committed.", self.batches.load(Relaxed));
-        counter(&mut out, "consentry_batch_failures_total", "Append transactions that failed (receipts answered 503).", self.batch_failures.load(Relaxed));
+        counter(
+            &mut out,
+            "consentry_batch_failures_total",
+            "Append transactions that failed (receipts answered 503).",
+            self.batch_failures.load(Relaxed),
+        );
         self.receipt_latency.render(&mut out, "consentry_receipt_seconds", "Arrival to answer of accepted receipts.");
         self.commit_latency.render(&mut out, "consentry_commit_seconds", "Duration of one append transaction.");
         let _ = writeln!(out, "# HELP consentry_log_tree_size Leaves in the Merkle log.\n# TYPE consentry_log_tree_size gauge\nconsentry_log_tree_size {tree_size}");
@@ -119,6 +149,9 @@ mod tests {
         assert!(text.contains("consentry_receipts_refused_total{reason=\"content_type\"} 1\n"));
         assert!(text.contains("consentry_receipt_seconds_bucket{le=\"0.002\"} 0\n"));
         assert!(text.contains("consentry_receipt_seconds_bucket{le=\"0.005\"} 1\n"));
-        assert!(text.contains("consentry_log_tree_size 3\nconsentry_chain_breaks 1") || text.contains("consentry_chain_breaks 1\n"));
+        assert!(
+            text.contains("consentry_log_tree_size 3\nconsentry_chain_breaks 1")
+                || text.contains("consentry_chain_breaks 1\n")
+        );
     }
 }

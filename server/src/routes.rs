@@ -23,11 +23,7 @@ use crate::state::AppState;
 /// the rate limit sees client addresses.
 pub fn app(state: AppState) -> Router {
     let public = receipts::router().merge(log::router()).layer(cors(&state.settings.allowed_origins));
-    Router::new()
-        .merge(public)
-        .merge(admin::router(state.clone()))
-        .merge(meta::router())
-        .with_state(state)
+    Router::new().merge(public).merge(admin::router(state.clone())).merge(meta::router()).with_state(state)
 }
 
 fn cors(origins: &[String]) -> CorsLayer {

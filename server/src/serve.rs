@@ -55,16 +55,25 @@ pub fn parse_origin(text: &str) -> Result<String, String> {
 
 impl ServeOptions {
     fn settings(&self) -> Result<Settings, ServeError> {
-        let allowed_origins = self.allow_origins.iter().map(|o| parse_origin(o)).collect::<Result<_, _>>().map_err(ServeError::Option)?;
+        let allowed_origins =
+            self.allow_origins.iter().map(|o| parse_origin(o)).collect::<Result<_, _>>().map_err(ServeError::Option)?;
         let client_ip_header = match &self.client_ip_header {
-            Some(h) => Some(HeaderName::try_from(h.as_str()).map_err(|_| ServeError::Option(format!("`{h}` is not a header name")))?),
+            Some(h) => Some(
+                HeaderName::try_from(h.as_str())
+                    .map_err(|_| ServeError::Option(format!("`{h}` is not a header name")))?,
+            ),
             None => None,
         };
         let admin_token = self.admin_token.clone().filter(|t| !t.is_empty());
         if admin_token.as_ref().is_some_and(|t| t.len() < 16) {
             tracing::warn!("CONSENTRY_ADMIN_TOKEN is shorter than 16 characters; use a long random token");
         }
-        Ok(Settings { allowed_origins, admin_token, rate_limit: RateLimit::new(self.rate_limit, self.rate_burst), client_ip_header })
+        Ok(Settings {
+            allowed_origins,
+            admin_token,
+            rate_limit: RateLimit::new(self.rate_limit, self.rate_burst),
+            client_ip_header,
+        })
     }
 }
 

@@ -28,7 +28,12 @@ pub struct Settings {
 impl Settings {
     /// Settings for tests and tools: no origins, no admin token, no rate limit.
     pub fn unrestricted() -> Self {
-        Settings { allowed_origins: Vec::new(), admin_token: None, rate_limit: RateLimit::new(0.0, 1), client_ip_header: None }
+        Settings {
+            allowed_origins: Vec::new(),
+            admin_token: None,
+            rate_limit: RateLimit::new(0.0, 1),
+            client_ip_header: None,
+        }
     }
 }
 

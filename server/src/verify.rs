@@ -74,7 +74,8 @@ pub async fn verify(db: &Db) -> Result<Report, DbError> {
     let by_size: HashMap<u64, TreeHead> = heads.iter().map(|h| (h.head.size, h.head)).collect();
     for h in &heads {
         if !h.is_valid(&jwk) {
-            report.problem(format!("tree head {}: signature does not verify or does not state its columns", h.head.size));
+            report
+                .problem(format!("tree head {}: signature does not verify or does not state its columns", h.head.size));
         }
     }
     let mut next_head = heads.iter().map(|h| h.head).peekable();
@@ -88,7 +89,11 @@ pub async fn verify(db: &Db) -> Result<Report, DbError> {
         after = Some(last.leaf_index);
         for r in &page {
             if r.leaf_index != frontier.size() {
-                report.problem(format!("leaf {} missing: the next stored receipt is leaf {}", frontier.size(), r.leaf_index));
+                report.problem(format!(
+                    "leaf {} missing: the next stored receipt is leaf {}",
+                    frontier.size(),
+                    r.leaf_index
+                ));
             }
             check_receipt(r, &mut recount, &mut report);
             check_ack(r, &by_size, &jwk, &mut report);
@@ -168,10 +173,19 @@ fn check_receipt(r: &StoredReceipt, recount: &mut Recount, report: &mut Report) 
     }
 }
 
-fn check_ack(r: &StoredReceipt, heads: &HashMap<u64, TreeHead>, jwk: &consentry_receipt::PublicJwk, report: &mut Report) {
+fn check_ack(
+    r: &StoredReceipt,
+    heads: &HashMap<u64, TreeHead>,
+    jwk: &consentry_receipt::PublicJwk,
+    report: &mut Report,
+) {
     let at = format!("leaf {} ({})", r.leaf_index, r.receipt_id);
-    let Some(head) = heads.get(&r.sth_size) else { return report.problem(format!("{at}: no tree head of size {}", r.sth_size)) };
-    let Some(link) = Link::parse(&r.chain) else { return report.problem(format!("{at}: unknown chain link {}", r.chain)) };
+    let Some(head) = heads.get(&r.sth_size) else {
+        return report.problem(format!("{at}: no tree head of size {}", r.sth_size));
+    };
+    let Some(link) = Link::parse(&r.chain) else {
+        return report.problem(format!("{at}: unknown chain link {}", r.chain));
+    };
     if r.leaf_index >= r.sth_size {
         report.problem(format!("{at}: acknowledged under tree head {} that does not contain it", r.sth_size));
     }
@@ -182,10 +196,14 @@ fn check_ack(r: &StoredReceipt, heads: &HashMap<u64, TreeHead>, jwk: &consentry_
 }
 
 async fn check_head(db: &Db, frontier: &Frontier, report: &mut Report) -> Result<(), DbError> {
-    let row = sqlx::query("SELECT tree_size, frontier, chain_breaks FROM log_head WHERE id = 1").fetch_one(&db.pool).await?;
+    let row =
+        sqlx::query("SELECT tree_size, frontier, chain_breaks FROM log_head WHERE id = 1").fetch_one(&db.pool).await?;
     let (size, bytes, breaks): (i64, Vec<u8>, i64) = (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
     if size != frontier.size() as i64 || bytes != frontier.to_bytes() {
-        report.problem(format!("log head says {size} leaves with another right edge; the receipts make {}", frontier.size()));
+        report.problem(format!(
+            "log head says {size} leaves with another right edge; the receipts make {}",
+            frontier.size()
+        ));
     }
     if breaks != report.chain_breaks as i64 {
         report.problem(format!("log head counts {breaks} chain breaks; the receipts make {}", report.chain_breaks));

@@ -139,7 +139,11 @@ async fn run(db: Db, key: Arc<ServerKey>, metrics: Arc<Metrics>, mut rx: mpsc::R
         match result {
             Ok(outcomes) => {
                 metrics.batches.fetch_add(1, Relaxed);
-                tracing::debug!(receipts = jobs.len(), micros = started.elapsed().as_micros() as u64, "batch committed");
+                tracing::debug!(
+                    receipts = jobs.len(),
+                    micros = started.elapsed().as_micros() as u64,
+                    "batch committed"
+                );
                 for (job, outcome) in jobs.drain(..).zip(outcomes) {
                     count(&metrics, &outcome);
                     let _ = job.reply.send(Ok(outcome));

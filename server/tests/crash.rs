@@ -74,7 +74,10 @@ async fn crash_and_recover(kind: Kind, seed: u64) {
     let mut server = Server::start(BINARY, &url).await;
     let client = Client::new(&server.base);
     for (jws, answer) in &acked {
-        let id = serde_json::from_str::<serde_json::Value>(answer).unwrap()["consentReceiptID"].as_str().unwrap().to_string();
+        let id = serde_json::from_str::<serde_json::Value>(answer).unwrap()["consentReceiptID"]
+            .as_str()
+            .unwrap()
+            .to_string();
         let (status, proof) = client.get(&format!("/v1/log/inclusion?id={id}"), None).await.unwrap();
         assert_eq!(status, 200, "acknowledged receipt {id} lost: {proof}");
         assert_eq!(leaf(&proof), leaf(answer));

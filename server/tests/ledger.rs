@@ -23,7 +23,11 @@ use consentry_server::Settings;
 const TOKEN: &str = "test-admin-token-0123456789";
 
 fn settings() -> Settings {
-    Settings { admin_token: Some(TOKEN.into()), allowed_origins: vec!["https://shop.example".into()], ..Settings::unrestricted() }
+    Settings {
+        admin_token: Some(TOKEN.into()),
+        allowed_origins: vec!["https://shop.example".into()],
+        ..Settings::unrestricted()
+    }
 }
 
 fn hash(text: &str) -> Hash {
@@ -37,7 +41,10 @@ fn hashes(v: &serde_json::Value) -> Vec<Hash> {
 async fn server_jwk(app: &Router) -> PublicJwk {
     let jwks = get(app, "/.well-known/jwks.json", None).await.json();
     let key = &jwks["keys"][0];
-    assert_eq!((key["kty"].as_str(), key["crv"].as_str(), key["alg"].as_str()), (Some("EC"), Some("P-256"), Some("ES256")));
+    assert_eq!(
+        (key["kty"].as_str(), key["crv"].as_str(), key["alg"].as_str()),
+        (Some("EC"), Some("P-256"), Some("ES256"))
+    );
     PublicJwk { x: key["x"].as_str().unwrap().into(), y: key["y"].as_str().unwrap().into() }
 }
 
@@ -55,7 +62,9 @@ async fn scenario(kind: Kind) {
 
     let alice = chain("alice", 1, 3);
     let bob = chain("bob", 100, 2);
-    for (jws, leaf, link) in [(&alice[0], 0, "first"), (&bob[0], 1, "first"), (&alice[1], 2, "linked"), (&bob[1], 3, "linked")] {
+    for (jws, leaf, link) in
+        [(&alice[0], 0, "first"), (&bob[0], 1, "first"), (&alice[1], 2, "linked"), (&bob[1], 3, "linked")]
+    {
         let answer = accept(&app, jws).await;
         assert_eq!((answer["leafIndex"].as_u64(), answer["chain"].as_str()), (Some(leaf), Some(link)));
         log.push(jws.clone());
@@ -84,10 +93,15 @@ async fn scenario(kind: Kind) {
 
     // Many browsers at once: every receipt gets its own leaf.
     let many: Vec<String> = (0..40).map(|i| chain(&format!("browser {i}"), 1000 + i * 10, 1).remove(0)).collect();
-    let tasks: Vec<_> = many.iter().map(|jws| tokio::spawn({
-        let (app, jws) = (app.clone(), jws.clone());
-        async move { accept(&app, &jws).await["leafIndex"].as_u64().expect("leafIndex") }
-    })).collect();
+    let tasks: Vec<_> = many
+        .iter()
+        .map(|jws| {
+            tokio::spawn({
+                let (app, jws) = (app.clone(), jws.clone());
+                async move { accept(&app, &jws).await["leafIndex"].as_u64().expect("leafIndex") }
+            })
+        })
+        .collect();
     let mut leaves = HashSet::new();
     for (task, jws) in tasks.into_iter().zip(&many) {
         let leaf = task.await.expect("task");
@@ -123,20 +137,26 @@ async fn check_signatures_and_proofs(app: &Router, log: &[String]) {
     let size = log.len() as u64;
     let leaves: Vec<Hash> = log.iter().map(|j| leaf_hash(j.as_bytes())).collect();
     let sth = get(app, "/v1/log/sth", None).await.json();
-    let stated = open(&jwk, "consentry-sth+jws", sth["signature"].as_str().unwrap()).expect("STH signed by the server key");
+    let stated =
+        open(&jwk, "consentry-sth+jws", sth["signature"].as_str().unwrap()).expect("STH signed by the server key");
     assert_eq!(stated.get("treeSize").and_then(json::Value::as_u64), Some(size));
     let root = hash(sth["rootHash"].as_str().unwrap());
     assert_eq!(root, root_of(&leaves));
 
     for (index, jws) in log.iter().enumerate() {
         let answer = accept(app, jws).await;
-        let ack = open(&jwk, "consentry-ack+jws", answer["ack"].as_str().unwrap()).expect("ack signed by the server key");
+        let ack =
+            open(&jwk, "consentry-ack+jws", answer["ack"].as_str().unwrap()).expect("ack signed by the server key");
         assert_eq!(ack.get("leafIndex").and_then(json::Value::as_u64), Some(index as u64));
         assert_eq!(ack.get("receiptHash").and_then(json::Value::as_str), Some(receipt_hash(jws).as_str()));
-        let id = json::parse(&String::from_utf8(b64::decode(jws.split('.').nth(1).unwrap()).unwrap()).unwrap()).unwrap();
+        let id =
+            json::parse(&String::from_utf8(b64::decode(jws.split('.').nth(1).unwrap()).unwrap()).unwrap()).unwrap();
         let id = id.get("consentReceiptID").and_then(json::Value::as_str).unwrap().to_string();
         let proof = get(app, &format!("/v1/log/inclusion?id={id}"), None).await.json();
-        assert!(verify_inclusion(index as u64, size, &leaf_hash(jws.as_bytes()), &hashes(&proof["proof"]), &root), "{proof}");
+        assert!(
+            verify_inclusion(index as u64, size, &leaf_hash(jws.as_bytes()), &hashes(&proof["proof"]), &root),
+            "{proof}"
+        );
         // Under the tree head the ack names, too.
         let at = answer["treeSize"].as_u64().unwrap();
         let proof = get(app, &format!("/v1/log/inclusion?id={id}&treeSize={at}"), None).await.json();
@@ -158,7 +178,11 @@ async fn check_auditor_views(app: &Router, log: &[String]) {
     assert_eq!(get(app, "/v1/export", Some("wrong-token")).await.status, 401);
     let jsonl = get(app, "/v1/export?format=jsonl", Some(TOKEN)).await;
     assert_eq!(jsonl.status, 200);
-    let exported: Vec<String> = jsonl.text.lines().map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["jws"].as_str().unwrap().to_string()).collect();
+    let exported: Vec<String> = jsonl
+        .text
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["jws"].as_str().unwrap().to_string())
+        .collect();
     assert_eq!(exported, log);
     let csv = get(app, "/v1/export?format=csv", Some(TOKEN)).await;
     assert_eq!(csv.text.lines().count(), log.len() + 1);
@@ -168,8 +192,13 @@ async fn check_auditor_views(app: &Router, log: &[String]) {
     assert_eq!(get(app, "/v1/export?format=xml", Some(TOKEN)).await.status, 400);
 
     let rates = get(app, "/v1/stats/consent-rates", Some(TOKEN)).await.json();
-    let analytics: u64 = rates["days"].as_array().unwrap().iter().filter(|d| d["purpose"] == "analytics")
-        .map(|d| d["granted"].as_u64().unwrap() + d["refused"].as_u64().unwrap()).sum();
+    let analytics: u64 = rates["days"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["purpose"] == "analytics")
+        .map(|d| d["granted"].as_u64().unwrap() + d["refused"].as_u64().unwrap())
+        .sum();
     assert_eq!(analytics, log.len() as u64, "{rates}");
 
     let alice = consentry_receipt::jws::public_jwk(&key_from_seed("alice")).thumbprint();
@@ -200,23 +229,31 @@ async fn admin_endpoints_are_off_without_a_token() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_instances_share_one_postgres_log() {
     let url = fresh_url(Kind::Postgres).await;
-    let a = consentry_server::app(state(Db::connect(&url, Open::CreateAndMigrate).await.unwrap(), Settings::unrestricted()).await);
-    let b = consentry_server::app(state(Db::connect(&url, Open::CreateAndMigrate).await.unwrap(), Settings::unrestricted()).await);
+    let a = consentry_server::app(
+        state(Db::connect(&url, Open::CreateAndMigrate).await.unwrap(), Settings::unrestricted()).await,
+    );
+    let b = consentry_server::app(
+        state(Db::connect(&url, Open::CreateAndMigrate).await.unwrap(), Settings::unrestricted()).await,
+    );
     assert_eq!(server_jwk(&a).await, server_jwk(&b).await, "one server key");
     let receipts: Vec<String> = (0..30).flat_map(|i| chain(&format!("two instances {i}"), 5000 + i * 10, 3)).collect();
-    let tasks: Vec<_> = receipts.chunks(3).enumerate().map(|(i, browser)| {
-        let app = if i % 2 == 0 { a.clone() } else { b.clone() };
-        let browser = browser.to_vec();
-        tokio::spawn(async move {
-            let mut leaves = Vec::new();
-            for jws in browser {
-                let answer = accept(&app, &jws).await;
-                assert_ne!(answer["chain"].as_str().unwrap_or("").split(':').next(), Some("break"), "{answer}");
-                leaves.push(answer["leafIndex"].as_u64().unwrap());
-            }
-            leaves
+    let tasks: Vec<_> = receipts
+        .chunks(3)
+        .enumerate()
+        .map(|(i, browser)| {
+            let app = if i % 2 == 0 { a.clone() } else { b.clone() };
+            let browser = browser.to_vec();
+            tokio::spawn(async move {
+                let mut leaves = Vec::new();
+                for jws in browser {
+                    let answer = accept(&app, &jws).await;
+                    assert_ne!(answer["chain"].as_str().unwrap_or("").split(':').next(), Some("break"), "{answer}");
+                    leaves.push(answer["leafIndex"].as_u64().unwrap());
+                }
+                leaves
+            })
         })
-    }).collect();
+        .collect();
     let mut all = Vec::new();
     for t in tasks {
         all.extend(t.await.unwrap());

@@ -57,8 +57,18 @@ async fn every_refusal_is_a_clear_4xx_and_stores_nothing() {
         ("alg other", rebuild(&with(&h, "alg", Value::str("RS256")), &p, &sig), 422, "algorithm"),
         ("typ other", rebuild(&with(&h, "typ", Value::str("JWT")), &p, &sig), 422, "type"),
         ("key missing", rebuild(&without(&h, "jwk"), &p, &sig), 422, "key"),
-        ("key not EC", rebuild(&with(&h, "jwk", json::parse(r#"{"kty":"oct","k":"c2VjcmV0"}"#).unwrap()), &p, &sig), 422, "key"),
-        ("key with private part", rebuild(&with(&h, "jwk", with(&jwk, "d", Value::str(b64::encode(&[1u8; 32])))), &p, &sig), 422, "key"),
+        (
+            "key not EC",
+            rebuild(&with(&h, "jwk", json::parse(r#"{"kty":"oct","k":"c2VjcmV0"}"#).unwrap()), &p, &sig),
+            422,
+            "key",
+        ),
+        (
+            "key with private part",
+            rebuild(&with(&h, "jwk", with(&jwk, "d", Value::str(b64::encode(&[1u8; 32])))), &p, &sig),
+            422,
+            "key",
+        ),
         ("key off the curve", rebuild(&with(&h, "jwk", off_curve), &p, &sig), 422, "key"),
         ("signature", rebuild(&h, &with(&p, "gpc", Value::Bool(true)), &sig), 422, "signature"),
         ("principal is not the thumbprint", jws::sign(&key, &wrong_principal.to_json()), 422, "principal"),
@@ -76,11 +86,32 @@ async fn every_refusal_is_a_clear_4xx_and_stores_nothing() {
         assert_eq!(answer["error"], *code, "{what}: {answer}");
         assert!(answer["message"].as_str().is_some_and(|m| m.len() > 10), "{what}: a sentence for the client");
     }
-    let not_text = send(&app, Request::post("/v1/receipts").header("content-type", "application/jose").body(Body::from(vec![0xff, 0xfe])).unwrap()).await;
+    let not_text = send(
+        &app,
+        Request::post("/v1/receipts")
+            .header("content-type", "application/jose")
+            .body(Body::from(vec![0xff, 0xfe]))
+            .unwrap(),
+    )
+    .await;
     assert_eq!((not_text.status.as_u16(), not_text.json()["error"].as_str()), (400, Some("not_text")));
-    let json_body = send(&app, Request::post("/v1/receipts").header("content-type", "application/json").body(Body::from(good.clone())).unwrap()).await;
+    let json_body = send(
+        &app,
+        Request::post("/v1/receipts")
+            .header("content-type", "application/json")
+            .body(Body::from(good.clone()))
+            .unwrap(),
+    )
+    .await;
     assert_eq!((json_body.status.as_u16(), json_body.json()["error"].as_str()), (415, Some("content_type")));
-    let huge = send(&app, Request::post("/v1/receipts").header("content-type", "application/jose").body(Body::from(vec![b'a'; 10 * MAX_JWS_BYTES])).unwrap()).await;
+    let huge = send(
+        &app,
+        Request::post("/v1/receipts")
+            .header("content-type", "application/jose")
+            .body(Body::from(vec![b'a'; 10 * MAX_JWS_BYTES]))
+            .unwrap(),
+    )
+    .await;
     assert_eq!(huge.status.as_u16(), 413);
 
     assert_eq!(get(&app, "/healthz", None).await.json()["treeSize"], 0, "nothing was stored");
@@ -128,7 +159,11 @@ async fn only_configured_origins_may_post() {
     let app = consentry_server::app(state(fresh_db(Kind::Sqlite).await, settings).await);
     let jws = chain("origins", 400, 1).remove(0);
     let from = |origin: &str| {
-        Request::post("/v1/receipts").header("origin", origin).header("content-type", "application/jose").body(Body::from(jws.clone())).unwrap()
+        Request::post("/v1/receipts")
+            .header("origin", origin)
+            .header("content-type", "application/jose")
+            .body(Body::from(jws.clone()))
+            .unwrap()
     };
     let refused = send(&app, from("https://evil.example")).await;
     assert_eq!((refused.status.as_u16(), refused.json()["error"].as_str()), (403, Some("origin")));
@@ -150,6 +185,8 @@ async fn only_configured_origins_may_post() {
     assert!(ok.headers["access-control-allow-methods"].to_str().unwrap().contains("POST"));
     let denied = send(&app, preflight("https://evil.example")).await;
     assert!(denied.headers.get("access-control-allow-origin").is_none());
-    let admin = send(&app, Request::get("/v1/export").header("origin", "https://shop.example").body(Body::empty()).unwrap()).await;
+    let admin =
+        send(&app, Request::get("/v1/export").header("origin", "https://shop.example").body(Body::empty()).unwrap())
+            .await;
     assert!(admin.headers.get("access-control-allow-origin").is_none(), "no CORS on admin routes");
 }

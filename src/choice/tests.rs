@@ -56,7 +56,11 @@ fn prompt_rules() {
     let without_marketing: Vec<String> = all.iter().filter(|a| *a != "marketing").cloned().collect();
     assert_eq!(Choice::prompt_reason(Some(&ch), &c, NOW, &without_marketing), Some(PromptReason::NewPurpose));
     let without_hotjar: Vec<String> = all.iter().filter(|a| *a != "analytics/hotjar").cloned().collect();
-    assert_eq!(Choice::prompt_reason(Some(&ch), &c, NOW, &without_hotjar), Some(PromptReason::NewPurpose), "a new service asks again");
+    assert_eq!(
+        Choice::prompt_reason(Some(&ch), &c, NOW, &without_hotjar),
+        Some(PromptReason::NewPurpose),
+        "a new service asks again"
+    );
 }
 
 #[test]

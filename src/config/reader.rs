@@ -6,7 +6,8 @@ use crate::json::Value;
 use super::{ConfigError, Text};
 
 /// Fields that would enable something by default: refused with their own message.
-const DEFAULT_ON_FIELDS: &[&str] = &["default", "enabled", "checked", "preselected", "granted", "default_on", "opt_out"];
+const DEFAULT_ON_FIELDS: &[&str] =
+    &["default", "enabled", "checked", "preselected", "granted", "default_on", "opt_out"];
 /// Fields that would claim a legal basis other than consent for a purpose.
 const LEGAL_BASIS_FIELDS: &[&str] = &["legal_basis", "legitimate_interest", "lawful_basis"];
 
@@ -121,10 +122,9 @@ pub(crate) fn text_at(value: &Value, path: &str, languages: &[String]) -> Result
             }
             Ok(Text::Localized(out))
         }
-        other => Err(ConfigError::new(
-            path,
-            format!("must be a string or an object of translations, found {}", kind(other)),
-        )),
+        other => {
+            Err(ConfigError::new(path, format!("must be a string or an object of translations, found {}", kind(other))))
+        }
     }
 }
 
@@ -138,9 +138,7 @@ pub(crate) fn string_at(value: &Value, path: &str) -> Result<String> {
 }
 
 fn array_at<'a>(value: &'a Value, path: &str) -> Result<&'a [Value]> {
-    value
-        .as_array()
-        .ok_or_else(|| ConfigError::new(path, format!("must be an array, found {}", kind(value))))
+    value.as_array().ok_or_else(|| ConfigError::new(path, format!("must be an array, found {}", kind(value))))
 }
 
 /// `path.key`, or `key` at the root.

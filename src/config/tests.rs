@@ -57,7 +57,10 @@ fn purpose_without_description_is_refused() {
         v["purposes"][1].as_object_mut().unwrap().remove("description");
     });
     assert_eq!(e.path, "purposes[1].description");
-    assert_eq!(e.to_string(), "invalid configuration: purposes[1].description: missing (every purpose must be described)");
+    assert_eq!(
+        e.to_string(),
+        "invalid configuration: purposes[1].description: missing (every purpose must be described)"
+    );
 }
 
 #[test]

@@ -36,10 +36,8 @@ mod tests {
 
     #[test]
     fn localized_text_falls_back_to_default_language() {
-        let t = Text::Localized(vec![
-            ("en".to_string(), "Hello".to_string()),
-            ("fr".to_string(), "Bonjour".to_string()),
-        ]);
+        let t =
+            Text::Localized(vec![("en".to_string(), "Hello".to_string()), ("fr".to_string(), "Bonjour".to_string())]);
         assert_eq!(t.get("fr", "en"), "Bonjour");
         assert_eq!(t.get("de", "en"), "Hello");
         assert!(t.covers("fr"));

@@ -13,7 +13,10 @@ const DAY: i64 = crate::choice::DAY_MS;
 fn accepted_record() -> String {
     let c = config();
     let mut s = Session::start(c.clone(), "en".into(), None, NOW);
-    let out = s.decide(Decisions::accept_all(&c), Method { layer: Layer::Banner, action: Action::AcceptAll }, NOW, || "id-7".into());
+    let out =
+        s.decide(Decisions::accept_all(&c), Method { layer: Layer::Banner, action: Action::AcceptAll }, NOW, || {
+            "id-7".into()
+        });
     encode(&out.choice)
 }
 

@@ -37,12 +37,7 @@ pub fn Preferences() -> impl IntoView {
         }
         _ => {}
     };
-    let purposes = config
-        .purposes
-        .iter()
-        .cloned()
-        .map(|p| view! { <PurposeItem purpose=p /> })
-        .collect_view();
+    let purposes = config.purposes.iter().cloned().map(|p| view! { <PurposeItem purpose=p /> }).collect_view();
     let controller = config.controller.clone();
     view! {
         <div class="cs-backdrop">
@@ -94,11 +89,7 @@ fn focusables(container: &web_sys::HtmlElement) -> Vec<web_sys::HtmlElement> {
 fn trap_tab(ev: &web_sys::KeyboardEvent, dialog: &web_sys::HtmlElement) {
     let items = focusables(dialog);
     let (Some(first), Some(last)) = (items.first(), items.last()) else { return };
-    let active = dialog
-        .get_root_node()
-        .dyn_into::<web_sys::ShadowRoot>()
-        .ok()
-        .and_then(|root| root.active_element());
+    let active = dialog.get_root_node().dyn_into::<web_sys::ShadowRoot>().ok().and_then(|root| root.active_element());
     let at = |el: &web_sys::HtmlElement| active.as_ref().is_some_and(|a| a == el.unchecked_ref::<web_sys::Element>());
     let inside = active.as_ref().is_some_and(|a| dialog.contains(Some(a)));
     if ev.shift_key() && (at(first) || !inside) {

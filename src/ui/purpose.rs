@@ -21,11 +21,7 @@ pub fn PurposeItem(
     let pid = id.clone();
     let checked = Signal::derive(move || draft.with(|d| d.granted(&pid)));
     let pid = id.clone();
-    let services = purpose
-        .services
-        .iter()
-        .map(|s| service_item(&id, s, purpose.required))
-        .collect_view();
+    let services = purpose.services.iter().map(|s| service_item(&id, s, purpose.required)).collect_view();
     let has_services = !purpose.services.is_empty();
     view! {
         <li class="cs-purpose">

@@ -19,13 +19,7 @@ pub fn run_bench() -> Result<()> {
     setup::run_postgres()?;
     run(Command::new("cargo")
         .current_dir(root())
-        .args([
-            "bench",
-            "--package",
-            SERVER_PACKAGE,
-            "--bench",
-            "throughput",
-        ])
+        .args(["bench", "--package", SERVER_PACKAGE, "--bench", "throughput"])
         .env("CARGO_PROFILE_BENCH_OPT_LEVEL", "3")
         .env("CONSENTRY_TEST_POSTGRES_URL", postgres::test_url()))
 }

@@ -36,14 +36,9 @@ struct Service {
 
 /// Runs set-up with Trunk, then every demo service until one of them stops.
 pub fn run_demo() -> Result<()> {
-    setup::run_all(&setup::Options {
-        demo: true,
-        postgres: false,
-    })?;
+    setup::run_all(&setup::Options { demo: true, postgres: false })?;
     create_watch_ignores()?;
-    run(Command::new("cargo")
-        .current_dir(root())
-        .args(["build", "--package", SERVER_PACKAGE]))?;
+    run(Command::new("cargo").current_dir(root()).args(["build", "--package", SERVER_PACKAGE]))?;
     let services = vec![receipt_server()?, trunk_serve()];
     println!("demo: http://{ADDRESS}:{PORT}/ (Ctrl-C to stop)");
     println!("demo: receipt server http://{SERVER_ADDRESS}/ (POST /v1/receipts, GET /v1/log/sth, /metrics)");
@@ -52,13 +47,8 @@ pub fn run_demo() -> Result<()> {
 
 fn trunk_serve() -> Service {
     let mut command = Command::new("trunk");
-    command
-        .current_dir(root())
-        .args(["serve", "--address", ADDRESS, "--port", PORT]);
-    Service {
-        name: "trunk",
-        command,
-    }
+    command.current_dir(root()).args(["serve", "--address", ADDRESS, "--port", PORT]);
+    Service { name: "trunk", command }
 }
 
 /// The receipt server, built in the dev profile, on a SQLite file under `target/demo/`.
@@ -66,16 +56,9 @@ fn receipt_server() -> Result<Service> {
     let data = target_dir().join("demo");
     std::fs::create_dir_all(&data).context(|| format!("creating {}", data.display()))?;
     let mut command = Command::new(target_dir().join("debug").join(SERVER_PACKAGE));
-    command
-        .current_dir(root())
-        .args(["serve", "--listen", SERVER_ADDRESS]);
-    command
-        .arg("--database")
-        .arg(format!("sqlite:{}", data.join("receipts.db").display()));
-    for origin in [
-        format!("http://{ADDRESS}:{PORT}"),
-        format!("http://localhost:{PORT}"),
-    ] {
+    command.current_dir(root()).args(["serve", "--listen", SERVER_ADDRESS]);
+    command.arg("--database").arg(format!("sqlite:{}", data.join("receipts.db").display()));
+    for origin in [format!("http://{ADDRESS}:{PORT}"), format!("http://localhost:{PORT}")] {
         command.args(["--allow-origin", &origin]);
     }
     if std::env::var_os("CONSENTRY_ADMIN_TOKEN").is_none() {
@@ -84,18 +67,14 @@ fn receipt_server() -> Result<Service> {
             "demo: auditor endpoints: curl -H 'Authorization: Bearer {DEMO_ADMIN_TOKEN}' http://{SERVER_ADDRESS}/v1/export"
         );
     }
-    Ok(Service {
-        name: "consentry-server",
-        command,
-    })
+    Ok(Service { name: "consentry-server", command })
 }
 
 /// Trunk refuses to start when a `[watch] ignore` entry of `Trunk.toml` does not exist
 /// (on a fresh clone `dist/` does not), so create the missing ones as empty directories.
 fn create_watch_ignores() -> Result<()> {
     let path = root().join("Trunk.toml");
-    let config =
-        std::fs::read_to_string(&path).context(|| format!("reading {}", path.display()))?;
+    let config = std::fs::read_to_string(&path).context(|| format!("reading {}", path.display()))?;
     for entry in watch_ignores(&config) {
         let dir = root().join(entry);
         if !dir.exists() {
@@ -107,19 +86,11 @@ fn create_watch_ignores() -> Result<()> {
 
 /// The quoted entries of the one-line `ignore = [...]` array in a Trunk.toml text.
 fn watch_ignores(config: &str) -> Vec<&str> {
-    let Some(line) = config
-        .lines()
-        .find(|l| l.trim_start().starts_with("ignore"))
-    else {
+    let Some(line) = config.lines().find(|l| l.trim_start().starts_with("ignore")) else {
         return Vec::new();
     };
-    let list = line
-        .split_once('[')
-        .map_or("", |(_, rest)| rest.split(']').next().unwrap_or(""));
-    list.split(',')
-        .map(|e| e.trim().trim_matches('"'))
-        .filter(|e| !e.is_empty())
-        .collect()
+    let list = line.split_once('[').map_or("", |(_, rest)| rest.split(']').next().unwrap_or(""));
+    list.split(',').map(|e| e.trim().trim_matches('"')).filter(|e| !e.is_empty()).collect()
 }
 
 /// Starts all services; when the first one exits, stops the rest and reports how it ended.
@@ -131,11 +102,7 @@ fn supervise(services: Vec<Service>) -> Result<()> {
             Ok(child) => running.push((service.name, child)),
             Err(e) => {
                 stop_all(&mut running);
-                bail!(
-                    "could not start {} (`{}`): {e}",
-                    service.name,
-                    describe(&service.command)
-                );
+                bail!("could not start {} (`{}`): {e}", service.name, describe(&service.command));
             }
         }
     }

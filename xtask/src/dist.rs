@@ -64,10 +64,7 @@ impl Options {
             Ok("debug") => Profile::Dev,
             _ => Profile::Release,
         };
-        Ok(Options {
-            out: PathBuf::from(out),
-            profile,
-        })
+        Ok(Options { out: PathBuf::from(out), profile })
     }
 }
 
@@ -76,9 +73,7 @@ pub fn run_dist(opts: &Options) -> Result<()> {
     let started = Instant::now();
     let root = root();
     let tools = Tools::check(opts.profile)?;
-    let work = target_dir()
-        .join("xtask-dist")
-        .join(opts.profile.dir_name());
+    let work = target_dir().join("xtask-dist").join(opts.profile.dir_name());
     recreate_dir(&work)?;
 
     let compiled = cargo_build(opts.profile)?;
@@ -97,8 +92,7 @@ pub fn run_dist(opts: &Options) -> Result<()> {
     let template = read_text(&template_path)?;
     let glue = read_text(&work.join("consentry.js"))?;
     let wrapped = work.join("consentry.wrapped.js");
-    fs::write(&wrapped, loader::wrap(&template, &glue)?)
-        .context(|| format!("writing {}", wrapped.display()))?;
+    fs::write(&wrapped, loader::wrap(&template, &glue)?).context(|| format!("writing {}", wrapped.display()))?;
 
     fs::create_dir_all(&opts.out).context(|| format!("creating {}", opts.out.display()))?;
     let out_js = opts.out.join("consentry.js");
@@ -133,61 +127,36 @@ impl Tools {
         let wanted = locked_version("wasm-bindgen")?;
         match version_of("wasm-bindgen") {
             Some(v) if names_version(&v, &wanted) => {}
-            Some(v) => bail!(
-                "wasm-bindgen CLI is `{}` but Cargo.lock has {wanted}; run `cargo xtask setup`",
-                v.trim()
-            ),
+            Some(v) => bail!("wasm-bindgen CLI is `{}` but Cargo.lock has {wanted}; run `cargo xtask setup`", v.trim()),
             None => bail!("wasm-bindgen CLI not found; run `cargo xtask setup`"),
         }
         if profile == Profile::Dev {
-            return Ok(Tools {
-                wasm_opt: None,
-                esbuild: None,
-            });
+            return Ok(Tools { wasm_opt: None, esbuild: None });
         }
         let bin = root().join("node_modules/.bin");
         let wasm_opt = bin.join("wasm-opt");
         if !version_of(&wasm_opt).is_some_and(|v| v.contains(WASM_OPT_VERSION)) {
-            bail!(
-                "{} ({WASM_OPT_VERSION}) is missing; run `cargo xtask setup`",
-                wasm_opt.display()
-            );
+            bail!("{} ({WASM_OPT_VERSION}) is missing; run `cargo xtask setup`", wasm_opt.display());
         }
         let esbuild = bin.join("esbuild");
         if version_of(&esbuild).is_none() {
             bail!("{} is missing; run `cargo xtask setup`", esbuild.display());
         }
-        Ok(Tools {
-            wasm_opt: Some(wasm_opt),
-            esbuild: Some(esbuild),
-        })
+        Ok(Tools { wasm_opt: Some(wasm_opt), esbuild: Some(esbuild) })
     }
 }
 
 /// `cargo build` of the widget library for wasm32; returns the compiled module.
 fn cargo_build(profile: Profile) -> Result<PathBuf> {
     let mut cmd = Command::new("cargo");
-    cmd.current_dir(root()).args([
-        "build",
-        "--lib",
-        "--package",
-        WIDGET_PACKAGE,
-        "--target",
-        WASM_TARGET,
-    ]);
+    cmd.current_dir(root()).args(["build", "--lib", "--package", WIDGET_PACKAGE, "--target", WASM_TARGET]);
     if profile == Profile::Release {
         cmd.arg("--release");
     }
     run(&mut cmd)?;
-    let module = target_dir()
-        .join(WASM_TARGET)
-        .join(profile.dir_name())
-        .join(format!("{WIDGET_PACKAGE}.wasm"));
+    let module = target_dir().join(WASM_TARGET).join(profile.dir_name()).join(format!("{WIDGET_PACKAGE}.wasm"));
     if !module.is_file() {
-        bail!(
-            "cargo build succeeded but {} does not exist",
-            module.display()
-        );
+        bail!("cargo build succeeded but {} does not exist", module.display());
     }
     Ok(module)
 }
@@ -203,11 +172,7 @@ fn optimize(wasm_opt: &Path, input: &Path, compiled: &Path, work: &Path) -> Resu
     run(Command::new(wasm_opt)
         .arg("-Oz")
         .args(&flags)
-        .args([
-            "--strip-debug",
-            "--strip-producers",
-            "--strip-target-features",
-        ])
+        .args(["--strip-debug", "--strip-producers", "--strip-target-features"])
         .arg(input)
         .arg("-o")
         .arg(&output))?;

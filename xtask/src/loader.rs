@@ -33,8 +33,7 @@ pub fn wrap(template: &str, glue: &str) -> Result<String> {
 mod tests {
     use super::*;
 
-    const TEMPLATE: &str =
-        "(function () {\n  /* @@CONSENTRY_WASM_BINDGEN_GLUE@@ */\n  go();\n})();\n";
+    const TEMPLATE: &str = "(function () {\n  /* @@CONSENTRY_WASM_BINDGEN_GLUE@@ */\n  go();\n})();\n";
 
     #[test]
     fn pastes_the_glue_inside_the_iife() {

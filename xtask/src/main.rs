@@ -48,10 +48,7 @@ commands:
 
 fn main() -> ExitCode {
     put_cargo_bin_first_on_path();
-    let args: Vec<String> = std::env::args_os()
-        .skip(1)
-        .map(|a| a.to_string_lossy().into_owned())
-        .collect();
+    let args: Vec<String> = std::env::args_os().skip(1).map(|a| a.to_string_lossy().into_owned()).collect();
     match run(&args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -69,10 +66,7 @@ fn run(args: &[String]) -> Result<()> {
     match command.as_str() {
         "setup" => {
             let demo = parse_flags(rest, &["--demo"])?.contains(&"--demo");
-            setup::run_all(&setup::Options {
-                demo,
-                postgres: true,
-            })
+            setup::run_all(&setup::Options { demo, postgres: true })
         }
         "dist" => dist::run_dist(&parse_dist(rest)?),
         "test" => {
@@ -122,11 +116,7 @@ fn parse_dist(args: &[String]) -> Result<dist::Options> {
         return dist::Options::from_trunk_env();
     }
     let out = out.unwrap_or_else(|| workspace::root().join("dist"));
-    let profile = if dev {
-        dist::Profile::Dev
-    } else {
-        dist::Profile::Release
-    };
+    let profile = if dev { dist::Profile::Dev } else { dist::Profile::Release };
     Ok(dist::Options { out, profile })
 }
 
@@ -152,8 +142,7 @@ fn put_cargo_bin_first_on_path() {
         return;
     };
     let old = std::env::var_os("PATH").unwrap_or_default();
-    let paths =
-        std::iter::once(bin.clone()).chain(std::env::split_paths(&old).filter(|p| *p != bin));
+    let paths = std::iter::once(bin.clone()).chain(std::env::split_paths(&old).filter(|p| *p != bin));
     if let Ok(joined) = std::env::join_paths(paths) {
         std::env::set_var("PATH", joined);
     }

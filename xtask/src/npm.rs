@@ -42,27 +42,17 @@ pub fn install() -> Result<Outcome> {
     check_node()?;
     let dir = root();
     if !dir.join("package-lock.json").is_file() {
-        run(Command::new("npm")
-            .args(["install", "--no-audit", "--no-fund"])
-            .current_dir(&dir))?;
+        run(Command::new("npm").args(["install", "--no-audit", "--no-fund"]).current_dir(&dir))?;
         return Ok(Outcome::Installed);
     }
-    let problems = capture(
-        Command::new("node")
-            .args(["-e", FRESHNESS_CHECK])
-            .current_dir(&dir),
-    )?;
+    let problems = capture(Command::new("node").args(["-e", FRESHNESS_CHECK]).current_dir(&dir))?;
     if problems.trim().is_empty() {
-        return Ok(Outcome::Skipped(
-            "node_modules matches package-lock.json".into(),
-        ));
+        return Ok(Outcome::Skipped("node_modules matches package-lock.json".into()));
     }
     for line in problems.lines() {
         eprintln!("  stale: {line}");
     }
-    run(Command::new("npm")
-        .args(["ci", "--no-audit", "--no-fund"])
-        .current_dir(&dir))?;
+    run(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&dir))?;
     Ok(Outcome::Installed)
 }
 
@@ -71,11 +61,7 @@ fn check_node() -> Result<()> {
         bail!("Node.js >= {MIN_NODE_MAJOR} with npm is required but `node` was not found on PATH");
     };
     let version = version.trim();
-    let major = version
-        .trim_start_matches('v')
-        .split('.')
-        .next()
-        .and_then(|m| m.parse::<u32>().ok());
+    let major = version.trim_start_matches('v').split('.').next().and_then(|m| m.parse::<u32>().ok());
     match major {
         Some(m) if m >= MIN_NODE_MAJOR => {}
         _ => bail!("Node.js >= {MIN_NODE_MAJOR} is required, found `{version}`"),

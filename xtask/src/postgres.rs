@@ -49,10 +49,7 @@ fn parse_clusters(text: &str) -> Vec<Cluster> {
 /// `apt-get install postgresql` unless a cluster exists.
 pub fn install() -> Result<Outcome> {
     if let Some(c) = clusters().first() {
-        return Ok(Outcome::Skipped(format!(
-            "cluster {}/{} present",
-            c.version, c.name
-        )));
+        return Ok(Outcome::Skipped(format!("cluster {}/{} present", c.version, c.name)));
     }
     let install = ["install", "-y", "postgresql"];
     if run(&mut apt_get(&install)).is_err() {
@@ -68,19 +65,11 @@ pub fn install() -> Result<Outcome> {
 
 /// Starts the first cluster unless it is online.
 pub fn start() -> Result<Outcome> {
-    let Some(c) = clusters().into_iter().next() else {
-        bail!("no PostgreSQL cluster (run the install step)")
-    };
+    let Some(c) = clusters().into_iter().next() else { bail!("no PostgreSQL cluster (run the install step)") };
     if c.online {
-        return Ok(Outcome::Skipped(format!(
-            "{}/{} online on port {}",
-            c.version, c.name, c.port
-        )));
+        return Ok(Outcome::Skipped(format!("{}/{} online on port {}", c.version, c.name, c.port)));
     }
-    run(&mut as_root(
-        "pg_ctlcluster",
-        &[&c.version, &c.name, "start"],
-    ))?;
+    run(&mut as_root("pg_ctlcluster", &[&c.version, &c.name, "start"]))?;
     Ok(Outcome::Started)
 }
 
@@ -89,31 +78,22 @@ pub fn role_and_database() -> Result<Outcome> {
     let exists = |sql: &str| psql(sql).map(|out| out.trim() == "1");
     let mut made = Vec::new();
     if !exists(&format!("SELECT 1 FROM pg_roles WHERE rolname = '{ROLE}'"))? {
-        psql(&format!(
-            "CREATE ROLE {ROLE} LOGIN CREATEDB PASSWORD '{ROLE}'"
-        ))?;
+        psql(&format!("CREATE ROLE {ROLE} LOGIN CREATEDB PASSWORD '{ROLE}'"))?;
         made.push("role");
     }
-    if !exists(&format!(
-        "SELECT 1 FROM pg_database WHERE datname = '{ROLE}'"
-    ))? {
+    if !exists(&format!("SELECT 1 FROM pg_database WHERE datname = '{ROLE}'"))? {
         psql(&format!("CREATE DATABASE {ROLE} OWNER {ROLE}"))?;
         made.push("database");
     }
     if made.is_empty() {
-        return Ok(Outcome::Skipped(format!(
-            "role and database `{ROLE}` exist"
-        )));
+        return Ok(Outcome::Skipped(format!("role and database `{ROLE}` exist")));
     }
     Ok(Outcome::Installed)
 }
 
 /// The URL the server tests use (`CONSENTRY_TEST_POSTGRES_URL`).
 pub fn test_url() -> String {
-    let port = clusters()
-        .into_iter()
-        .next()
-        .map_or_else(|| "5432".to_string(), |c| c.port);
+    let port = clusters().into_iter().next().map_or_else(|| "5432".to_string(), |c| c.port);
     format!("postgres://{ROLE}:{ROLE}@127.0.0.1:{port}/{ROLE}")
 }
 
@@ -155,10 +135,7 @@ mod tests {
                     16  test    5433 online postgres /var/lib/postgresql/16/test /var/log/postgresql/postgresql-16-test.log\n";
         let c = parse_clusters(text);
         assert_eq!(c.len(), 2);
-        assert_eq!(
-            (c[0].version.as_str(), c[0].port.as_str(), c[0].online),
-            ("15", "5432", false)
-        );
+        assert_eq!((c[0].version.as_str(), c[0].port.as_str(), c[0].online), ("15", "5432", false));
         assert!(c[1].online);
         assert!(parse_clusters("").is_empty());
     }

@@ -24,10 +24,7 @@ pub fn run(cmd: &mut Command) -> Result<()> {
 /// Runs `cmd` silently and returns its standard output; on failure the error shows its stderr.
 pub fn capture(cmd: &mut Command) -> Result<String> {
     let line = describe(cmd);
-    let out = cmd
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| spawn_error(&line, &e))?;
+    let out = cmd.stdin(Stdio::null()).output().map_err(|e| spawn_error(&line, &e))?;
     if !out.status.success() {
         let stderr = String::from_utf8_lossy(&out.stderr);
         bail!("`{line}` failed ({}):\n{}", out.status, stderr.trim_end());
@@ -37,11 +34,7 @@ pub fn capture(cmd: &mut Command) -> Result<String> {
 
 /// What `program --version` prints (stdout then stderr), or `None` when it cannot be run.
 pub fn version_of(program: impl AsRef<OsStr>) -> Option<String> {
-    let out = Command::new(program)
-        .arg("--version")
-        .stdin(Stdio::null())
-        .output()
-        .ok()?;
+    let out = Command::new(program).arg("--version").stdin(Stdio::null()).output().ok()?;
     if !out.status.success() {
         return None;
     }
@@ -86,9 +79,7 @@ pub fn format_duration(d: Duration) -> String {
 fn spawn_error(line: &str, e: &std::io::Error) -> Error {
     let program = line.split(' ').next().unwrap_or(line);
     if e.kind() == std::io::ErrorKind::NotFound {
-        Error::new(format!(
-            "`{program}` was not found on PATH (needed for `{line}`); run `cargo xtask setup`"
-        ))
+        Error::new(format!("`{program}` was not found on PATH (needed for `{line}`); run `cargo xtask setup`"))
     } else {
         Error::new(format!("could not start `{line}`: {e}"))
     }

@@ -43,9 +43,7 @@ pub enum Outcome {
 pub fn run_all(opts: &Options) -> Result<()> {
     step("wasm32-unknown-unknown target", wasm_target)?;
     let wbg = locked_version("wasm-bindgen")?;
-    step(&format!("wasm-bindgen-cli {wbg}"), || {
-        wasm_bindgen_cli(&wbg)
-    })?;
+    step(&format!("wasm-bindgen-cli {wbg}"), || wasm_bindgen_cli(&wbg))?;
     step("chromium + chromedriver (apt)", chromium)?;
     step("npm packages (package-lock.json)", npm::install)?;
     if opts.postgres {
@@ -69,14 +67,8 @@ fn step(what: &str, action: impl FnOnce() -> Result<Outcome>) -> Result<()> {
     let started = Instant::now();
     match action() {
         Ok(Outcome::Skipped(why)) => println!("setup: {what}: skipped ({why})"),
-        Ok(Outcome::Installed) => println!(
-            "setup: {what}: installed ({})",
-            format_duration(started.elapsed())
-        ),
-        Ok(Outcome::Started) => println!(
-            "setup: {what}: started ({})",
-            format_duration(started.elapsed())
-        ),
+        Ok(Outcome::Installed) => println!("setup: {what}: installed ({})", format_duration(started.elapsed())),
+        Ok(Outcome::Started) => println!("setup: {what}: started ({})", format_duration(started.elapsed())),
         Err(e) => bail!("setup: {what}: {e}"),
     }
     Ok(())
@@ -84,10 +76,7 @@ fn step(what: &str, action: impl FnOnce() -> Result<Outcome>) -> Result<()> {
 
 fn wasm_target() -> Result<Outcome> {
     let sysroot = capture(Command::new("rustc").args(["--print", "sysroot"]))?;
-    let libdir = Path::new(sysroot.trim())
-        .join("lib/rustlib")
-        .join(WASM_TARGET)
-        .join("lib");
+    let libdir = Path::new(sysroot.trim()).join("lib/rustlib").join(WASM_TARGET).join("lib");
     if libdir.is_dir() {
         return Ok(Outcome::Skipped("already installed".into()));
     }
@@ -109,9 +98,7 @@ fn wasm_bindgen_cli(version: &str) -> Result<Outcome> {
 fn chromium() -> Result<Outcome> {
     let present = |p: &str| Path::new(p).exists();
     if present(CHROMIUM) && present(CHROMEDRIVER) {
-        return Ok(Outcome::Skipped(format!(
-            "{CHROMIUM} and {CHROMEDRIVER} present"
-        )));
+        return Ok(Outcome::Skipped(format!("{CHROMIUM} and {CHROMEDRIVER} present")));
     }
     let install = ["install", "-y", "chromium", "chromium-driver"];
     if run(&mut apt_get(&install)).is_err() {
@@ -134,9 +121,7 @@ pub fn apt_get(args: &[&str]) -> Command {
         sudo.arg("env");
         sudo
     };
-    cmd.arg("DEBIAN_FRONTEND=noninteractive")
-        .arg("apt-get")
-        .args(args);
+    cmd.arg("DEBIAN_FRONTEND=noninteractive").arg("apt-get").args(args);
     cmd
 }
 

@@ -36,16 +36,9 @@ pub fn print_table(files: &[PathBuf]) -> Result<()> {
     let out = capture(Command::new("node").args(["-e", MEASURE]).args(files))?;
     let rows: Vec<Sizes> = out.lines().map(parse_row).collect::<Result<_>>()?;
     if rows.len() != files.len() {
-        bail!(
-            "the size measurement returned {} rows for {} files",
-            rows.len(),
-            files.len()
-        );
+        bail!("the size measurement returned {} rows for {} files", rows.len(), files.len());
     }
-    println!(
-        "{:<16} {:>10} {:>10} {:>10}",
-        "file", "raw", "gzip -9", "brotli 11"
-    );
+    println!("{:<16} {:>10} {:>10} {:>10}", "file", "raw", "gzip -9", "brotli 11");
     for (file, s) in files.iter().zip(&rows) {
         println!("{:<16} {}", file_name(file), columns(s));
     }
@@ -59,23 +52,13 @@ pub fn print_table(files: &[PathBuf]) -> Result<()> {
 }
 
 fn parse_row(line: &str) -> Result<Sizes> {
-    let numbers: Vec<u64> = line
-        .split('\t')
-        .filter_map(|n| n.trim().parse().ok())
-        .collect();
-    let [raw, gzip, brotli] = numbers[..] else {
-        bail!("unexpected size measurement output: {line:?}")
-    };
+    let numbers: Vec<u64> = line.split('\t').filter_map(|n| n.trim().parse().ok()).collect();
+    let [raw, gzip, brotli] = numbers[..] else { bail!("unexpected size measurement output: {line:?}") };
     Ok(Sizes { raw, gzip, brotli })
 }
 
 fn columns(s: &Sizes) -> String {
-    format!(
-        "{:>10} {:>10} {:>10}",
-        human(s.raw),
-        human(s.gzip),
-        human(s.brotli)
-    )
+    format!("{:>10} {:>10} {:>10}", human(s.raw), human(s.gzip), human(s.brotli))
 }
 
 /// Bytes with one decimal of KiB, e.g. `187.9 KiB`; small files in plain bytes.
@@ -88,10 +71,7 @@ fn human(bytes: u64) -> String {
 }
 
 fn file_name(path: &Path) -> String {
-    path.file_name().map_or_else(
-        || path.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    )
+    path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
 }
 
 #[cfg(test)]

@@ -38,30 +38,16 @@ pub fn run_tests() -> Result<()> {
 type Timings = Vec<(&'static str, Duration, bool)>;
 
 fn run_stages(timings: &mut Timings) -> Result<()> {
-    stage(timings, "setup", || {
-        setup::run_all(&setup::Options {
-            demo: false,
-            postgres: true,
-        })
-    })?;
+    stage(timings, "setup", || setup::run_all(&setup::Options { demo: false, postgres: true }))?;
     stage(timings, "native tests", native_tests)?;
     stage(timings, "server tests", server_tests)?;
     stage(timings, "browser tests", browser_tests)?;
-    stage(timings, "dist", || {
-        dist::run_dist(&dist::Options {
-            out: dist_dir(),
-            profile: Profile::Release,
-        })
-    })?;
+    stage(timings, "dist", || dist::run_dist(&dist::Options { out: dist_dir(), profile: Profile::Release }))?;
     stage(timings, "e2e tests", e2e_tests)
 }
 
 /// Runs one stage between two banner lines and records its wall time.
-fn stage(
-    timings: &mut Timings,
-    name: &'static str,
-    body: impl FnOnce() -> Result<()>,
-) -> Result<()> {
+fn stage(timings: &mut Timings, name: &'static str, body: impl FnOnce() -> Result<()>) -> Result<()> {
     println!("\n==> {name}");
     let started = Instant::now();
     let result = body();
@@ -73,12 +59,7 @@ fn stage(
 }
 
 fn native_tests() -> Result<()> {
-    run(Command::new("cargo").current_dir(root()).args([
-        "test",
-        "--workspace",
-        "--exclude",
-        SERVER_PACKAGE,
-    ]))
+    run(Command::new("cargo").current_dir(root()).args(["test", "--workspace", "--exclude", SERVER_PACKAGE]))
 }
 
 /// The server's unit and integration tests; those on PostgreSQL fail (never skip) without it.
@@ -108,11 +89,7 @@ fn e2e_tests() -> Result<()> {
         println!("e2e: no tests/e2e/*.test.mjs yet: skipped");
         return Ok(());
     }
-    run(Command::new("node")
-        .current_dir(root())
-        .arg("--test")
-        .args(&files)
-        .env("CONSENTRY_DIST", dist_dir()))
+    run(Command::new("node").current_dir(root()).arg("--test").args(&files).env("CONSENTRY_DIST", dist_dir()))
 }
 
 fn e2e_files() -> Result<Vec<PathBuf>> {
@@ -123,9 +100,7 @@ fn e2e_files() -> Result<Vec<PathBuf>> {
     let entries = std::fs::read_dir(&dir).context(|| format!("listing {}", dir.display()))?;
     let mut files = Vec::new();
     for entry in entries {
-        let path = entry
-            .context(|| format!("listing {}", dir.display()))?
-            .path();
+        let path = entry.context(|| format!("listing {}", dir.display()))?.path();
         if path.to_string_lossy().ends_with(".test.mjs") {
             files.push(path.strip_prefix(root()).map(PathBuf::from).unwrap_or(path));
         }

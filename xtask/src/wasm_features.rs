@@ -36,17 +36,12 @@ fn target_features(module: &[u8]) -> Result<Option<Vec<(u8, String)>>> {
     if module.len() < 8 || &module[..4] != b"\0asm" {
         bail!("not a WebAssembly module");
     }
-    let mut r = Reader {
-        bytes: module,
-        pos: 8,
-    };
+    let mut r = Reader { bytes: module, pos: 8 };
     while r.pos < module.len() {
         let id = r.byte()?;
         let size = r.leb()? as usize;
         let end = r.pos.checked_add(size).filter(|&e| e <= module.len());
-        let Some(end) = end else {
-            bail!("truncated WebAssembly section")
-        };
+        let Some(end) = end else { bail!("truncated WebAssembly section") };
         if id == 0 && r.name()? == "target_features" {
             let count = r.leb()?;
             let mut features = Vec::new();
@@ -69,9 +64,7 @@ struct Reader<'a> {
 
 impl Reader<'_> {
     fn byte(&mut self) -> Result<u8> {
-        let Some(&b) = self.bytes.get(self.pos) else {
-            bail!("truncated WebAssembly module")
-        };
+        let Some(&b) = self.bytes.get(self.pos) else { bail!("truncated WebAssembly module") };
         self.pos += 1;
         Ok(b)
     }
@@ -116,11 +109,7 @@ mod tests {
     #[test]
     fn reads_used_features_as_binaryen_flags() {
         let mut payload = vec![3];
-        for (prefix, name) in [
-            (b'+', "bulk-memory"),
-            (b'-', "simd128"),
-            (b'+', "nontrapping-fptoint"),
-        ] {
+        for (prefix, name) in [(b'+', "bulk-memory"), (b'-', "simd128"), (b'+', "nontrapping-fptoint")] {
             payload.push(prefix);
             payload.push(name.len() as u8);
             payload.extend_from_slice(name.as_bytes());
@@ -129,10 +118,7 @@ mod tests {
         module.extend(custom_section("producers", &[0]));
         module.extend(custom_section("target_features", &payload));
         let flags = wasm_opt_flags(&module).expect("valid module");
-        assert_eq!(
-            flags,
-            ["--enable-bulk-memory", "--enable-nontrapping-float-to-int"]
-        );
+        assert_eq!(flags, ["--enable-bulk-memory", "--enable-nontrapping-float-to-int"]);
     }
 
     #[test]

@@ -42,10 +42,7 @@ pub fn locked_version(package: &str) -> Result<String> {
     let versions = versions_in_lock(&text, package);
     match versions.as_slice() {
         [one] => Ok(one.clone()),
-        [] => bail!(
-            "{} does not lock any version of `{package}`",
-            path.display()
-        ),
+        [] => bail!("{} does not lock any version of `{package}`", path.display()),
         many => bail!(
             "{} locks several versions of `{package}` ({}); pin one with `=x.y.z` in Cargo.toml",
             path.display(),
@@ -65,10 +62,7 @@ fn versions_in_lock(lock: &str, package: &str) -> Vec<String> {
         } else if line.starts_with("name = ") {
             in_wanted = line == wanted;
         } else if in_wanted {
-            if let Some(v) = line
-                .strip_prefix("version = \"")
-                .and_then(|v| v.strip_suffix('"'))
-            {
+            if let Some(v) = line.strip_prefix("version = \"").and_then(|v| v.strip_suffix('"')) {
                 versions.push(v.to_string());
                 in_wanted = false;
             }

@@ -71,7 +71,10 @@ fn integers() {
 fn never_panics_on_arbitrary_input() {
     // A deterministic xorshift stream of JSON-ish fragments, including multi-byte characters and
     // truncated escapes: every input must give a value or an error, never a panic.
-    let alphabet = ["{", "}", "[", "]", "\"", "\\", "u", "d8", "00", ":", ",", "1", "-", ".", "e", "é", "😀", " ", "null", "tru", "\\u00", "\n"];
+    let alphabet = [
+        "{", "}", "[", "]", "\"", "\\", "u", "d8", "00", ":", ",", "1", "-", ".", "e", "é", "😀", " ", "null", "tru",
+        "\\u00", "\n",
+    ];
     let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
     for _ in 0..20_000 {
         let mut s = String::new();

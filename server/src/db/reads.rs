@@ -74,7 +74,11 @@ fn receipt(row: &AnyRow) -> Result<StoredReceipt, DbError> {
 }
 
 /// The stored JWS and answer of each of `ids` that is in the log.
-pub async fn stored_answers<'c>(ex: impl Executor<'c, Database = Any>, backend: Backend, ids: &[&str]) -> Result<HashMap<String, (String, Answer)>, DbError> {
+pub async fn stored_answers<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    backend: Backend,
+    ids: &[&str],
+) -> Result<HashMap<String, (String, Answer)>, DbError> {
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
@@ -83,11 +87,16 @@ pub async fn stored_answers<'c>(ex: impl Executor<'c, Database = Any>, backend: 
          FROM receipts r JOIN tree_heads t ON t.tree_size = r.sth_size WHERE r.receipt_id IN ({})",
         Placeholders::new(backend).list(ids.len())
     );
-    let rows = bind_all(sqlx::query(&sql), ids.iter().map(|i| Param::Text(i.to_string())).collect()).fetch_all(ex).await?;
+    let rows =
+        bind_all(sqlx::query(&sql), ids.iter().map(|i| Param::Text(i.to_string())).collect()).fetch_all(ex).await?;
     let mut out = HashMap::new();
     for row in rows {
         let chain: String = row.try_get(3)?;
-        let head = TreeHead { size: to_u64(row.try_get(5)?, "tree size")?, root: hash(row.try_get(6)?)?, timestamp_ms: row.try_get(7)? };
+        let head = TreeHead {
+            size: to_u64(row.try_get(5)?, "tree size")?,
+            root: hash(row.try_get(6)?)?,
+            timestamp_ms: row.try_get(7)?,
+        };
         let answer = Answer {
             receipt_id: row.try_get(0)?,
             leaf_index: to_u64(row.try_get(2)?, "leaf index")?,
@@ -108,7 +117,13 @@ pub async fn receipt_by_id(db: &Db, id: &str) -> Result<Option<StoredReceipt>, D
 
 /// A page of receipts in log order after `after` (exclusive; `None` from the start), with
 /// `consentTimestamp` in `[from, to)`.
-pub async fn receipts_page(db: &Db, after: Option<u64>, from: i64, to: i64, limit: i64) -> Result<Vec<StoredReceipt>, DbError> {
+pub async fn receipts_page(
+    db: &Db,
+    after: Option<u64>,
+    from: i64,
+    to: i64,
+    limit: i64,
+) -> Result<Vec<StoredReceipt>, DbError> {
     let sql = format!(
         "SELECT {RECEIPT_COLUMNS} FROM receipts WHERE leaf_index > $1 AND consent_ts >= $2 AND consent_ts < $3 ORDER BY leaf_index LIMIT $4"
     );
@@ -139,11 +154,13 @@ pub struct DailyRate {
 
 /// Daily rates for days in `[from_day, to_day)`, by day then purpose.
 pub async fn daily_rates(db: &Db, from_day: i64, to_day: i64) -> Result<Vec<DailyRate>, DbError> {
-    let rows = sqlx::query("SELECT day, purpose, granted, refused FROM daily_rates WHERE day >= $1 AND day < $2 ORDER BY day, purpose")
-        .bind(from_day)
-        .bind(to_day)
-        .fetch_all(&db.pool)
-        .await?;
+    let rows = sqlx::query(
+        "SELECT day, purpose, granted, refused FROM daily_rates WHERE day >= $1 AND day < $2 ORDER BY day, purpose",
+    )
+    .bind(from_day)
+    .bind(to_day)
+    .fetch_all(&db.pool)
+    .await?;
     rows.iter()
         .map(|r| {
             Ok(DailyRate {

@@ -17,7 +17,11 @@ pub(crate) fn hash(bytes: Vec<u8>) -> Result<Hash, DbError> {
 }
 
 fn sth(row: &AnyRow) -> Result<SignedTreeHead, DbError> {
-    let head = TreeHead { size: to_u64(row.try_get(0)?, "tree size")?, root: hash(row.try_get(1)?)?, timestamp_ms: row.try_get(2)? };
+    let head = TreeHead {
+        size: to_u64(row.try_get(0)?, "tree size")?,
+        root: hash(row.try_get(1)?)?,
+        timestamp_ms: row.try_get(2)?,
+    };
     Ok(SignedTreeHead { head, jws: row.try_get(3)? })
 }
 
@@ -29,9 +33,10 @@ pub async fn head(db: &Db) -> Result<(u64, u64), DbError> {
 
 /// The latest signed tree head, if the log is not empty.
 pub async fn latest_tree_head(db: &Db) -> Result<Option<SignedTreeHead>, DbError> {
-    let row = sqlx::query("SELECT tree_size, root_hash, timestamp_ms, jws FROM tree_heads ORDER BY tree_size DESC LIMIT 1")
-        .fetch_optional(&db.pool)
-        .await?;
+    let row =
+        sqlx::query("SELECT tree_size, root_hash, timestamp_ms, jws FROM tree_heads ORDER BY tree_size DESC LIMIT 1")
+            .fetch_optional(&db.pool)
+            .await?;
     row.as_ref().map(sth).transpose()
 }
 
@@ -60,7 +65,10 @@ pub async fn nodes(db: &Db, keys: &[NodeKey]) -> Result<HashMap<NodeKey, Hash>, 
     let mut out = HashMap::new();
     let (leaves, inner): (Vec<NodeKey>, Vec<NodeKey>) = keys.iter().partition(|k| k.level == 0);
     for chunk in leaves.chunks(200) {
-        let sql = format!("SELECT leaf_index, leaf_hash FROM receipts WHERE leaf_index IN ({})", Placeholders::new(db.backend).list(chunk.len()));
+        let sql = format!(
+            "SELECT leaf_index, leaf_hash FROM receipts WHERE leaf_index IN ({})",
+            Placeholders::new(db.backend).list(chunk.len())
+        );
         let params = chunk.iter().map(|k| Param::Int(to_i64(k.index))).collect();
         for row in bind_all(sqlx::query(&sql), params).fetch_all(&db.pool).await? {
             out.insert(NodeKey { level: 0, index: to_u64(row.try_get(0)?, "leaf index")? }, hash(row.try_get(1)?)?);
@@ -68,7 +76,8 @@ pub async fn nodes(db: &Db, keys: &[NodeKey]) -> Result<HashMap<NodeKey, Hash>, 
     }
     for chunk in inner.chunks(200) {
         let mut p = Placeholders::new(db.backend);
-        let wanted: Vec<String> = chunk.iter().map(|_| format!("(level = {} AND idx = {})", p.one(), p.one())).collect();
+        let wanted: Vec<String> =
+            chunk.iter().map(|_| format!("(level = {} AND idx = {})", p.one(), p.one())).collect();
         let sql = format!("SELECT level, idx, hash FROM merkle_nodes WHERE {}", wanted.join(" OR "));
         let params = chunk.iter().flat_map(|k| [Param::Int(i64::from(k.level)), Param::Int(to_i64(k.index))]).collect();
         for row in bind_all(sqlx::query(&sql), params).fetch_all(&db.pool).await? {
@@ -86,7 +95,10 @@ pub async fn span_hashes(db: &Db, spans: &[Span]) -> Result<Vec<Hash>, DbError> 
     let found = nodes(db, &keys).await?;
     spans
         .iter()
-        .map(|s| s.hash(|k| found.get(&k).copied()).ok_or_else(|| DbError::Corrupt(format!("a Merkle node of {s:?} is missing"))))
+        .map(|s| {
+            s.hash(|k| found.get(&k).copied())
+                .ok_or_else(|| DbError::Corrupt(format!("a Merkle node of {s:?} is missing")))
+        })
         .collect()
 }
 
@@ -106,4 +118,3 @@ pub async fn node_count(db: &Db) -> Result<u64, DbError> {
     let row = sqlx::query("SELECT COUNT(*) FROM merkle_nodes").fetch_one(&db.pool).await?;
     to_u64(row.try_get(0)?, "node count")
 }
-

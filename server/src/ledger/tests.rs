@@ -147,7 +147,9 @@ fn every_proof_up_to_64_leaves_verifies_and_tampering_fails() {
 #[test]
 fn spans_of_proofs_are_aligned_to_stored_nodes() {
     for n in 1..=64u64 {
-        let spans = (0..n).flat_map(|m| inclusion_spans(m, n).unwrap()).chain((1..=n).flat_map(|m| consistency_spans(m, n).unwrap()));
+        let spans = (0..n)
+            .flat_map(|m| inclusion_spans(m, n).unwrap())
+            .chain((1..=n).flat_map(|m| consistency_spans(m, n).unwrap()));
         for span in spans {
             for key in span.perfect_parts() {
                 assert!((key.index + 1) << key.level <= n, "{key:?} lies inside a tree of {n}");

@@ -62,7 +62,8 @@ struct Range {
 
 impl Range {
     fn bounds(&self) -> Result<(i64, i64), AppError> {
-        let bound = |b: &Option<String>, default| b.as_deref().map_or(Ok(default), parse_bound).map_err(AppError::BadRequest);
+        let bound =
+            |b: &Option<String>, default| b.as_deref().map_or(Ok(default), parse_bound).map_err(AppError::BadRequest);
         Ok((bound(&self.from, i64::MIN)?, bound(&self.to, i64::MAX)?))
     }
 }
@@ -70,7 +71,8 @@ impl Range {
 async fn export(State(state): State<AppState>, Query(q): Query<Range>) -> Result<Response, AppError> {
     let format: Format = q.format.as_deref().unwrap_or("jsonl").parse().map_err(AppError::BadRequest)?;
     let (from, to) = q.bounds()?;
-    let stream = export::chunks(state.db.clone(), format, from, to).inspect_err(|e| tracing::error!(error = %e, "export aborted"));
+    let stream = export::chunks(state.db.clone(), format, from, to)
+        .inspect_err(|e| tracing::error!(error = %e, "export aborted"));
     let disposition = format!("attachment; filename=\"consent-receipts.{}\"", format.extension());
     Ok((
         [(header::CONTENT_TYPE, format.content_type().to_string()), (header::CONTENT_DISPOSITION, disposition)],
@@ -99,7 +101,10 @@ async fn rates(State(state): State<AppState>, Query(q): Query<Range>) -> Result<
     Ok(Json(serde_json::json!({ "days": days })))
 }
 
-async fn history(State(state): State<AppState>, Path(principal): Path<String>) -> Result<Json<serde_json::Value>, AppError> {
+async fn history(
+    State(state): State<AppState>,
+    Path(principal): Path<String>,
+) -> Result<Json<serde_json::Value>, AppError> {
     let receipts = reads::history(&state.db, &principal, HISTORY_LIMIT).await?;
     if receipts.is_empty() {
         return Err(AppError::NotFound(format!("no receipts of principal {principal}")));

@@ -41,7 +41,9 @@ async fn latest(State(state): State<AppState>) -> Result<Json<serde_json::Value>
 }
 
 async fn at_size(State(state): State<AppState>, Path(size): Path<u64>) -> Result<Json<serde_json::Value>, AppError> {
-    let sth = tree::tree_head(&state.db, size).await?.ok_or_else(|| AppError::NotFound(format!("no signed tree head of size {size}")))?;
+    let sth = tree::tree_head(&state.db, size)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("no signed tree head of size {size}")))?;
     Ok(Json(sth.to_json()))
 }
 
@@ -67,19 +69,26 @@ struct InclusionQuery {
     tree_size: Option<u64>,
 }
 
-async fn inclusion(State(state): State<AppState>, Query(q): Query<InclusionQuery>) -> Result<Json<serde_json::Value>, AppError> {
+async fn inclusion(
+    State(state): State<AppState>,
+    Query(q): Query<InclusionQuery>,
+) -> Result<Json<serde_json::Value>, AppError> {
     let latest = latest_head(&state).await?.head.size;
     let size = q.tree_size.unwrap_or(latest);
     let (index, leaf) = match (&q.id, q.leaf_index) {
         (Some(id), None) => {
-            let r = reads::receipt_by_id(&state.db, id).await?.ok_or_else(|| AppError::NotFound(format!("no receipt {id} in the log")))?;
+            let r = reads::receipt_by_id(&state.db, id)
+                .await?
+                .ok_or_else(|| AppError::NotFound(format!("no receipt {id} in the log")))?;
             (r.leaf_index, Some(leaf_hash(r.jws.as_bytes())))
         }
         (None, Some(i)) => (i, None),
         _ => return Err(AppError::BadRequest("give exactly one of id or leafIndex".into())),
     };
     if size > latest || index >= size {
-        return Err(AppError::BadRequest(format!("leaf {index} is not in a tree of {size} (the log has {latest} leaves)")));
+        return Err(AppError::BadRequest(format!(
+            "leaf {index} is not in a tree of {size} (the log has {latest} leaves)"
+        )));
     }
     let spans = inclusion_spans(index, size).unwrap_or_default();
     let mut wanted = spans.clone();
@@ -104,14 +113,18 @@ struct ConsistencyQuery {
     second: Option<u64>,
 }
 
-async fn consistency(State(state): State<AppState>, Query(q): Query<ConsistencyQuery>) -> Result<Json<serde_json::Value>, AppError> {
+async fn consistency(
+    State(state): State<AppState>,
+    Query(q): Query<ConsistencyQuery>,
+) -> Result<Json<serde_json::Value>, AppError> {
     let latest = latest_head(&state).await?.head.size;
     let second = q.second.unwrap_or(latest);
     if second > latest {
         return Err(AppError::BadRequest(format!("the log has {latest} leaves, not {second}")));
     }
-    let spans = consistency_spans(q.first, second)
-        .ok_or_else(|| AppError::BadRequest(format!("need 0 < first <= second, got first={} second={second}", q.first)))?;
+    let spans = consistency_spans(q.first, second).ok_or_else(|| {
+        AppError::BadRequest(format!("need 0 < first <= second, got first={} second={second}", q.first))
+    })?;
     let mut wanted = spans.clone();
     wanted.push(Span::new(0, q.first));
     wanted.push(Span::new(0, second));

@@ -63,7 +63,8 @@ pub async fn append(db: &Db, key: &ServerKey, items: &[Item<'_>], now_ms: i64) -
         .fetch_one(&mut *tx)
         .await?;
     let size = to_u64(row.try_get(0)?, "tree size")?;
-    let mut frontier = Frontier::from_bytes(size, &row.try_get::<Vec<u8>, _>(1)?).map_err(|e| DbError::Corrupt(e.to_string()))?;
+    let mut frontier =
+        Frontier::from_bytes(size, &row.try_get::<Vec<u8>, _>(1)?).map_err(|e| DbError::Corrupt(e.to_string()))?;
 
     let ids: Vec<&str> = items.iter().map(|i| i.admitted.receipt.id.as_str()).collect();
     let known = stored_answers(&mut *tx, db.backend, &ids).await?;
@@ -82,7 +83,11 @@ pub async fn append(db: &Db, key: &ServerKey, items: &[Item<'_>], now_ms: i64) -
             continue;
         }
         if let Some(&n) = in_batch.get(r.id.as_str()) {
-            plans.push(if leaves[n].item.admitted.jws == a.jws { Plan::SameAsNew(n) } else { Plan::Done(Outcome::Conflict) });
+            plans.push(if leaves[n].item.admitted.jws == a.jws {
+                Plan::SameAsNew(n)
+            } else {
+                Plan::Done(Outcome::Conflict)
+            });
             continue;
         }
         let prev = r.prev_receipt_hash.as_deref();
@@ -191,8 +196,12 @@ async fn refine_gaps(tx: &mut Tx, backend: Backend, leaves: &mut [Leaf<'_>]) -> 
     }
     principals.sort_unstable();
     principals.dedup();
-    let sql = format!("SELECT receipt_hash, principal FROM receipts WHERE principal IN ({})", Placeholders::new(backend).list(principals.len()));
-    let rows = bind_all(sqlx::query(&sql), principals.into_iter().map(Param::Text).collect()).fetch_all(&mut **tx).await?;
+    let sql = format!(
+        "SELECT receipt_hash, principal FROM receipts WHERE principal IN ({})",
+        Placeholders::new(backend).list(principals.len())
+    );
+    let rows =
+        bind_all(sqlx::query(&sql), principals.into_iter().map(Param::Text).collect()).fetch_all(&mut **tx).await?;
     let mut owners: HashMap<String, String> = HashMap::new();
     for r in rows {
         owners.insert(r.try_get(0)?, r.try_get(1)?);

@@ -17,7 +17,13 @@ pub fn decisions_json(r: &consentry_receipt::Receipt) -> String {
     Value::object([("purposes", flags(&r.purpose_decisions)), ("services", flags(&r.service_decisions))]).to_string()
 }
 
-pub(super) async fn insert_receipts(tx: &mut Tx, backend: Backend, leaves: &[Leaf<'_>], answers: &[Answer], sth_size: u64) -> Result<(), DbError> {
+pub(super) async fn insert_receipts(
+    tx: &mut Tx,
+    backend: Backend,
+    leaves: &[Leaf<'_>],
+    answers: &[Answer],
+    sth_size: u64,
+) -> Result<(), DbError> {
     const COLS: usize = 15;
     for (chunk, answers) in leaves.chunks(200).zip(answers.chunks(200)) {
         let sql = format!(
@@ -53,7 +59,10 @@ pub(super) async fn insert_receipts(tx: &mut Tx, backend: Backend, leaves: &[Lea
 
 pub(super) async fn insert_nodes(tx: &mut Tx, backend: Backend, nodes: &[(NodeKey, Hash)]) -> Result<(), DbError> {
     for chunk in nodes.chunks(1000) {
-        let sql = format!("INSERT INTO merkle_nodes (level, idx, hash) VALUES {}", Placeholders::new(backend).groups(chunk.len(), 3));
+        let sql = format!(
+            "INSERT INTO merkle_nodes (level, idx, hash) VALUES {}",
+            Placeholders::new(backend).groups(chunk.len(), 3)
+        );
         let params = chunk
             .iter()
             .flat_map(|(k, h)| [Param::Int(i64::from(k.level)), Param::Int(to_i64(k.index)), Param::Blob(h.to_vec())])
@@ -85,7 +94,9 @@ pub(super) async fn upsert_rates(tx: &mut Tx, backend: Backend, leaves: &[Leaf<'
         );
         let params = chunk
             .iter()
-            .flat_map(|((day, p), (g, r))| [Param::Int(*day), Param::Text(p.to_string()), Param::Int(*g), Param::Int(*r)])
+            .flat_map(|((day, p), (g, r))| {
+                [Param::Int(*day), Param::Text(p.to_string()), Param::Int(*g), Param::Int(*r)]
+            })
             .collect();
         bind_all(sqlx::query(&sql), params).execute(&mut **tx).await?;
     }

@@ -15,7 +15,8 @@ pub struct Client {
 impl Client {
     /// A client for `base` (`http://127.0.0.1:PORT`).
     pub fn new(base: &str) -> Self {
-        let inner = hyper_util::client::legacy::Client::builder(TokioExecutor::new()).pool_max_idle_per_host(256).build_http();
+        let inner =
+            hyper_util::client::legacy::Client::builder(TokioExecutor::new()).pool_max_idle_per_host(256).build_http();
         Client { inner, base: base.to_string() }
     }
 

@@ -28,7 +28,8 @@ pub const DEFAULT_POSTGRES: &str = "postgres://consentry:consentry@127.0.0.1:543
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 
 fn unique(prefix: &str) -> String {
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+    let nanos =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
     format!("{prefix}_{}_{}_{nanos}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed))
 }
 
@@ -81,11 +82,13 @@ async fn drop_stale_test_databases(admin: &sqlx::AnyPool) {
     static ONCE: tokio::sync::OnceCell<()> = tokio::sync::OnceCell::const_new();
     ONCE.get_or_init(|| async {
         let mine = format!("consentry_test_{}_%", std::process::id());
-        let rows = sqlx::query("SELECT datname FROM pg_database WHERE datname LIKE 'consentry\\_test\\_%' AND datname NOT LIKE $1")
-            .bind(mine)
-            .fetch_all(admin)
-            .await
-            .unwrap_or_default();
+        let rows = sqlx::query(
+            "SELECT datname FROM pg_database WHERE datname LIKE 'consentry\\_test\\_%' AND datname NOT LIKE $1",
+        )
+        .bind(mine)
+        .fetch_all(admin)
+        .await
+        .unwrap_or_default();
         for row in rows {
             let name: String = sqlx::Row::get(&row, 0);
             let _ = admin.execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str()).await;
@@ -154,7 +157,10 @@ pub async fn send(app: &axum::Router, request: Request<Body>) -> Reply {
 
 /// `POST /v1/receipts` with `application/jose`.
 pub async fn post(app: &axum::Router, jws: &str) -> Reply {
-    let request = Request::post("/v1/receipts").header("content-type", "application/jose").body(Body::from(jws.to_string())).unwrap();
+    let request = Request::post("/v1/receipts")
+        .header("content-type", "application/jose")
+        .body(Body::from(jws.to_string()))
+        .unwrap();
     send(app, request).await
 }
 
