@@ -14,38 +14,70 @@ pub struct PublicJwk {
     pub y: String,
 }
 
-/// Why a JWK was refused.
+/// Why a JWK was refused. The `Display` text is the message receipt servers send back.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct JwkError(pub String);
+#[non_exhaustive]
+pub enum JwkError {
+    /// There is no `jwk` where one is required (a JWS protected header without it).
+    Absent,
+    /// The JWK is not a JSON object.
+    NotAnObject,
+    /// The JWK carries private key material (`d`).
+    PrivateKey,
+    /// A member outside `kty`, `crv`, `x`, `y` and the informational `key_ops`, `ext`, `alg`, `use`.
+    UnexpectedMember(String),
+    /// `kty` is not `"EC"`.
+    KeyType,
+    /// `crv` is not `"P-256"`.
+    Curve,
+    /// The coordinate (`"x"` or `"y"`) is missing or not a string.
+    MissingCoordinate(&'static str),
+    /// The coordinate (`"x"` or `"y"`) is not 32 bytes of base64url.
+    BadCoordinate(&'static str),
+    /// The coordinates are not a point on P-256.
+    NotOnCurve,
+}
 
 impl std::fmt::Display for JwkError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        match self {
+            JwkError::Absent => f.write_str("missing"),
+            JwkError::NotAnObject => f.write_str("jwk must be an object"),
+            JwkError::PrivateKey => f.write_str("jwk carries a private key (\"d\")"),
+            JwkError::UnexpectedMember(m) => write!(f, "jwk has an unexpected member \"{m}\""),
+            JwkError::KeyType => f.write_str("jwk kty must be \"EC\""),
+            JwkError::Curve => f.write_str("jwk crv must be \"P-256\""),
+            JwkError::MissingCoordinate(c) => write!(f, "jwk lacks \"{c}\""),
+            JwkError::BadCoordinate(c) => write!(f, "jwk \"{c}\" is not a 32-byte base64url coordinate"),
+            JwkError::NotOnCurve => f.write_str("not a point on P-256"),
+        }
     }
 }
+
+impl std::error::Error for JwkError {}
 
 impl PublicJwk {
     /// Reads a JWK object.
     pub fn from_json(v: &Value) -> Result<Self, JwkError> {
-        let members = v.as_object().ok_or_else(|| JwkError("jwk must be an object".into()))?;
+        let members = v.as_object().ok_or(JwkError::NotAnObject)?;
         for (k, _) in members {
             match k.as_str() {
                 "kty" | "crv" | "x" | "y" | "key_ops" | "ext" | "alg" | "use" => {}
-                "d" => return Err(JwkError("jwk carries a private key (\"d\")".into())),
-                other => return Err(JwkError(format!("jwk has an unexpected member \"{other}\""))),
+                "d" => return Err(JwkError::PrivateKey),
+                other => return Err(JwkError::UnexpectedMember(other.to_string())),
             }
         }
         if v.get("kty").and_then(Value::as_str) != Some("EC") {
-            return Err(JwkError("jwk kty must be \"EC\"".into()));
+            return Err(JwkError::KeyType);
         }
         if v.get("crv").and_then(Value::as_str) != Some("P-256") {
-            return Err(JwkError("jwk crv must be \"P-256\"".into()));
+            return Err(JwkError::Curve);
         }
-        let coord = |name: &str| -> Result<String, JwkError> {
-            let s = v.get(name).and_then(Value::as_str).ok_or_else(|| JwkError(format!("jwk lacks \"{name}\"")))?;
+        let coord = |name: &'static str| -> Result<String, JwkError> {
+            let s = v.get(name).and_then(Value::as_str).ok_or(JwkError::MissingCoordinate(name))?;
             match b64::decode(s) {
                 Some(bytes) if bytes.len() == 32 => Ok(s.to_string()),
-                _ => Err(JwkError(format!("jwk \"{name}\" is not a 32-byte base64url coordinate"))),
+                _ => Err(JwkError::BadCoordinate(name)),
             }
         };
         Ok(Self { x: coord("x")?, y: coord("y")? })
@@ -101,6 +133,45 @@ mod tests {
             r#"{"kty":"oct","k":"c2VjcmV0"}"#.to_string(),
         ] {
             assert!(PublicJwk::from_json(&parse(&bad).unwrap()).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn each_refusal_has_its_reason_and_message() {
+        let x = b64::encode(&[1u8; 32]);
+        let y = b64::encode(&[2u8; 32]);
+        let cases = [
+            ("[]".to_string(), JwkError::NotAnObject, "jwk must be an object"),
+            (
+                format!(r#"{{"kty":"EC","crv":"P-256","x":"{x}","y":"{y}","d":"{x}"}}"#),
+                JwkError::PrivateKey,
+                "jwk carries a private key (\"d\")",
+            ),
+            (
+                format!(r#"{{"kty":"EC","crv":"P-256","x":"{x}","y":"{y}","kid":"1"}}"#),
+                JwkError::UnexpectedMember("kid".into()),
+                "jwk has an unexpected member \"kid\"",
+            ),
+            (
+                format!(r#"{{"kty":"RSA","crv":"P-256","x":"{x}","y":"{y}"}}"#),
+                JwkError::KeyType,
+                "jwk kty must be \"EC\"",
+            ),
+            (
+                format!(r#"{{"kty":"EC","crv":"P-384","x":"{x}","y":"{y}"}}"#),
+                JwkError::Curve,
+                "jwk crv must be \"P-256\"",
+            ),
+            (format!(r#"{{"kty":"EC","crv":"P-256","x":"{x}"}}"#), JwkError::MissingCoordinate("y"), "jwk lacks \"y\""),
+            (
+                format!(r#"{{"kty":"EC","crv":"P-256","x":"AAAA","y":"{y}"}}"#),
+                JwkError::BadCoordinate("x"),
+                "jwk \"x\" is not a 32-byte base64url coordinate",
+            ),
+        ];
+        for (src, reason, message) in cases {
+            let e = PublicJwk::from_json(&parse(&src).unwrap()).unwrap_err();
+            assert_eq!((&e, e.to_string().as_str()), (&reason, message), "{src}");
         }
     }
 }

@@ -1,12 +1,14 @@
 //! Compact JWS (RFC 7515) with ES256 (RFC 7518 §3.4) and the signer's public key embedded in the
 //! protected header as `jwk`.
 //!
-//! The widget signs `signing_input()` with WebCrypto (ECDSA P-256 SHA-256 gives the 64-byte `r ‖ s`
-//! JWS expects) and calls [`assemble`]. The server calls [`verify`] (feature `verify`).
+//! This module is the envelope only: [`parse`], [`signing_input`], [`assemble`], `sign` (feature
+//! `sign`) and the refusals ([`JwsError`]). The widget signs `signing_input()` with WebCrypto (ECDSA
+//! P-256 SHA-256 gives the 64-byte `r ‖ s` JWS expects) and calls [`assemble`]. Verification, which
+//! applies the receipt rules on top of [`parse`], is [`crate::verifier`] (`consentry_receipt::verify`).
 
 use crate::json::{self, Value};
-use crate::jwk::PublicJwk;
-use crate::payload::Receipt;
+use crate::jwk::{JwkError, PublicJwk};
+use crate::payload::SchemaError;
 use crate::{b64, sha256_b64};
 
 /// The `typ` of a Consentry receipt.
@@ -48,11 +50,11 @@ pub enum JwsError {
     /// `typ` other than [`TYP`].
     Type(String),
     /// Missing or unusable `jwk`.
-    Key(String),
+    Key(JwkError),
     /// The signature does not verify.
     Signature,
     /// The payload does not match the receipt schema.
-    Schema(String),
+    Schema(SchemaError),
     /// `piiPrincipalId` is not the key's thumbprint.
     Principal,
 }
@@ -71,6 +73,8 @@ impl std::fmt::Display for JwsError {
         }
     }
 }
+
+impl std::error::Error for JwsError {}
 
 /// A compact JWS split and decoded, not yet verified.
 #[derive(Debug, Clone)]
@@ -120,23 +124,6 @@ pub fn parse(compact: &str) -> Result<Parsed, JwsError> {
         return Err(JwsError::Malformed("an ES256 signature is 64 bytes".into()));
     }
     Ok(Parsed { header, payload, signing_input: format!("{h}.{p}"), signature })
-}
-
-/// A receipt whose signature, key and schema were checked.
-#[derive(Debug, Clone)]
-pub struct Verified {
-    /// The receipt.
-    pub receipt: Receipt,
-    /// The signer's key.
-    pub jwk: PublicJwk,
-}
-
-/// Parses and verifies a compact JWS receipt: ES256 only, embedded P-256 `jwk`, signature, receipt
-/// schema, and `piiPrincipalId` equal to the key's thumbprint. The rules live in
-/// [`crate::verifier::verify_with`]; this plugs in RustCrypto's `p256` for the curve arithmetic.
-#[cfg(feature = "verify")]
-pub fn verify(compact: &str) -> Result<Verified, JwsError> {
-    crate::verifier::verify_with(compact, crate::verifier::p256_es256)
 }
 
 /// Signs a payload with a P-256 private key (RFC 6979 deterministic ECDSA): test vectors and load

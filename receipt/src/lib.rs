@@ -6,9 +6,11 @@
 //!
 //! * [`notice`]: what the visitor was shown, and `noticeHash` over its canonical JSON;
 //! * [`payload`]: the receipt payload (Kantara Consent Receipt v1.1 names plus Consentry's fields);
-//! * [`jws`]: the compact JWS (ES256, embedded `jwk`), parsing and — with feature `verify` — checking;
-//! * [`verifier`]: the same verification with the ES256 primitive supplied by the caller (the server's);
+//! * [`jws`]: the compact JWS envelope (ES256, embedded `jwk`): parsing, signing input, assembly;
+//! * [`verifier`]: the receipt rules on a JWS, with the ES256 primitive supplied by the caller (the
+//!   server's) or, with feature `verify`, RustCrypto's (`consentry_receipt::verify`);
 //! * [`jwk`]: the signer's public key and its RFC 7638 thumbprint (`piiPrincipalId`);
+//! * [`vocab`]: the names every crate shares (layer, action, collection method, `purpose/service`);
 //! * [`json`], [`b64`]: the small JSON and base64url codecs they share.
 //!
 //! The written specification is `receipt/SPEC.md`; the JSON Schema `receipt/schema/receipt.schema.json`;
@@ -25,10 +27,15 @@ pub mod payload;
 #[cfg(feature = "sign")]
 pub mod testing;
 pub mod verifier;
+pub mod vocab;
 
 pub use jwk::PublicJwk;
 pub use notice::{Notice, NoticeController, NoticePurpose, NoticeService};
 pub use payload::{Receipt, ReceiptPurpose, ReceiptService};
+#[cfg(feature = "verify")]
+pub use verifier::verify;
+pub use verifier::Verified;
+pub use vocab::{Action, Layer, Method};
 
 /// Base64url SHA-256 of `bytes`.
 pub fn sha256_b64(bytes: &[u8]) -> String {

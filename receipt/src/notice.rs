@@ -2,7 +2,7 @@
 //!
 //! The widget builds a [`Notice`] from its configuration and the negotiated language: every text the
 //! visitor could read (controller, purposes, services, cookies, interface strings). Its canonical JSON
-//! (sorted keys, no whitespace) is hashed with SHA-256. Anyone holding the configuration can rebuild
+//! (RFC 8785: sorted keys, no whitespace) is hashed with SHA-256. Anyone holding the configuration can rebuild
 //! the same notice and compare hashes, which proves what was displayed without storing it per receipt.
 
 use crate::json::Value;
@@ -95,9 +95,10 @@ impl Notice {
         ])
     }
 
-    /// The canonical serialization that is hashed.
+    /// The canonical serialization that is hashed (RFC 8785, `receipt/SPEC.md` §4).
     pub fn canonical(&self) -> String {
-        self.to_json().canonical()
+        // A notice is texts, booleans and nulls: no number for `Value::canonical` to refuse.
+        self.to_json().canonical_unchecked()
     }
 
     /// `noticeHash`: base64url SHA-256 of the canonical serialization.

@@ -4,6 +4,7 @@
 
 use crate::json::Value;
 use crate::notice::NoticeController;
+use crate::vocab::{service_id, BadMethod, Method};
 
 /// The Kantara specification version this payload follows.
 pub const KANTARA_VERSION: &str = "KI-CR-v1.1.0";
@@ -44,7 +45,7 @@ pub struct Receipt {
     /// `consentTimestamp`: seconds since the epoch.
     pub timestamp: i64,
     /// `collectionMethod`: `layer:action`, e.g. `banner:reject-all`.
-    pub collection_method: String,
+    pub collection_method: Method,
     /// `jurisdiction`.
     pub jurisdiction: String,
     /// `language` shown.
@@ -75,19 +76,137 @@ pub struct Receipt {
     pub consent_id: String,
 }
 
-/// Why a payload does not match the receipt schema.
+/// Why a payload does not match the receipt schema: one variant per rule. The `Display` text is the
+/// message receipt servers send back.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SchemaError(pub String);
+#[non_exhaustive]
+pub enum SchemaError {
+    /// The payload is not a JSON object.
+    NotAnObject,
+    /// A member the format does not define.
+    UnknownField(String),
+    /// A required member is absent.
+    Missing(String),
+    /// The member must be a non-empty string.
+    NotText(String),
+    /// The member must be null or a non-empty string.
+    NotOptionalText(String),
+    /// The member must be an integer.
+    NotInteger(String),
+    /// The member (a path such as `services[].purposes`) has the wrong JSON type.
+    WrongType {
+        /// Where, as a path (`piiControllers`, `decisions.purposes.analytics`…).
+        field: String,
+        /// What it must be.
+        expected: Expected,
+    },
+    /// `version` is not [`KANTARA_VERSION`].
+    Version,
+    /// `consentryVersion` is not [`FORMAT_VERSION`].
+    FormatVersion,
+    /// `consentReceiptID` is not a UUID.
+    ReceiptId,
+    /// `piiControllers` does not hold exactly one controller.
+    ControllerCount,
+    /// A Kantara service does not list exactly one purpose.
+    PurposeCount,
+    /// `consentType` is neither `EXPLICIT` nor `STRICTLY_NECESSARY`.
+    ConsentType,
+    /// Two services describe the same purpose (id) differently.
+    PurposeDescribedTwice(String),
+    /// The purpose is listed both on its own and with services.
+    PurposeWithAndWithoutServices(String),
+    /// A `serviceId` that is not `purpose/service` for its purpose.
+    ForeignService {
+        /// The `serviceId`.
+        service: String,
+        /// The purpose it is listed under.
+        purpose: String,
+    },
+    /// The `purpose/service` is listed twice.
+    ServiceTwice(String),
+    /// `decisions.purposes` does not cover exactly the purposes listed.
+    PurposeDecisions,
+    /// `decisions.services` does not cover exactly the services listed.
+    ServiceDecisions,
+    /// The strictly necessary purpose is recorded as refused.
+    NecessaryRefused(String),
+    /// `prevReceiptHash` is neither null nor a base64url SHA-256.
+    PrevReceiptHash,
+    /// `noticeHash` is not a base64url SHA-256.
+    NoticeHash,
+    /// `piiPrincipalId` is not a base64url SHA-256 thumbprint.
+    Principal,
+    /// `collectionMethod` is not `layer:action` with known names.
+    Method(BadMethod),
+    /// `consentTimestamp` is not positive, or `expiresAt` does not follow it.
+    Times,
+    /// `sensitive` is not false, or `spiCat` not empty.
+    Sensitive,
+}
 
-impl std::fmt::Display for SchemaError {
+/// A JSON type a member must have, in [`SchemaError::WrongType`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Expected {
+    /// An object.
+    Object,
+    /// An array.
+    Array,
+    /// `true` or `false`.
+    Boolean,
+}
+
+impl std::fmt::Display for Expected {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(match self {
+            Expected::Object => "an object",
+            Expected::Array => "an array",
+            Expected::Boolean => "a boolean",
+        })
     }
 }
 
-fn flags(entries: &[(String, bool)]) -> Value {
-    Value::object(entries.iter().map(|(k, v)| (k.clone(), Value::Bool(*v))))
+impl std::fmt::Display for SchemaError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SchemaError::NotAnObject => f.write_str("payload must be a JSON object"),
+            SchemaError::UnknownField(k) => write!(f, "unknown field \"{k}\""),
+            SchemaError::Missing(k) => write!(f, "missing \"{k}\""),
+            SchemaError::NotText(k) => write!(f, "\"{k}\" must be a non-empty string"),
+            SchemaError::NotOptionalText(k) => write!(f, "\"{k}\" must be null or a non-empty string"),
+            SchemaError::NotInteger(k) => write!(f, "\"{k}\" must be an integer"),
+            SchemaError::WrongType { field, expected } => write!(f, "{field} must be {expected}"),
+            SchemaError::Version => write!(f, "version must be \"{KANTARA_VERSION}\""),
+            SchemaError::FormatVersion => write!(f, "consentryVersion must be {FORMAT_VERSION}"),
+            SchemaError::ReceiptId => f.write_str("consentReceiptID must be a UUID"),
+            SchemaError::ControllerCount => f.write_str("piiControllers must hold exactly one controller"),
+            SchemaError::PurposeCount => f.write_str("each service lists exactly one purpose"),
+            SchemaError::ConsentType => f.write_str("consentType must be EXPLICIT or STRICTLY_NECESSARY"),
+            SchemaError::PurposeDescribedTwice(p) => write!(f, "purpose \"{p}\" is described twice differently"),
+            SchemaError::PurposeWithAndWithoutServices(p) => {
+                write!(f, "purpose \"{p}\" is listed both with and without services")
+            }
+            SchemaError::ForeignService { service, purpose } => {
+                write!(f, "serviceId \"{service}\" does not belong to purpose \"{purpose}\"")
+            }
+            SchemaError::ServiceTwice(s) => write!(f, "service \"{s}\" listed twice"),
+            SchemaError::PurposeDecisions => {
+                f.write_str("decisions.purposes must hold exactly the purposes listed in services")
+            }
+            SchemaError::ServiceDecisions => f.write_str("decisions.services must hold exactly the services listed"),
+            SchemaError::NecessaryRefused(p) => write!(f, "strictly necessary purpose \"{p}\" recorded as refused"),
+            SchemaError::PrevReceiptHash => f.write_str("prevReceiptHash must be null or a base64url SHA-256"),
+            SchemaError::NoticeHash => f.write_str("noticeHash must be a base64url SHA-256"),
+            SchemaError::Principal => f.write_str("piiPrincipalId must be a base64url SHA-256 thumbprint"),
+            SchemaError::Method(e) => e.fmt(f),
+            SchemaError::Times => f.write_str("expiresAt must follow a positive consentTimestamp"),
+            SchemaError::Sensitive => f.write_str("sensitive must be false and spiCat empty"),
+        }
+    }
 }
+
+impl std::error::Error for SchemaError {}
 
 const TOP: [&str; 21] = [
     "version",
@@ -138,7 +257,7 @@ impl Receipt {
                 for s in &p.services {
                     services.push(Value::object([
                         ("service", Value::str(&s.name)),
-                        ("serviceId", Value::str(format!("{}/{}", p.id, s.id))),
+                        ("serviceId", Value::str(service_id(&p.id, &s.id))),
                         ("purposes", Value::Array(vec![kantara.clone()])),
                     ]));
                 }
@@ -149,7 +268,7 @@ impl Receipt {
             ("consentryVersion", Value::int(FORMAT_VERSION)),
             ("consentReceiptID", Value::str(&self.id)),
             ("consentTimestamp", Value::int(self.timestamp)),
-            ("collectionMethod", Value::str(&self.collection_method)),
+            ("collectionMethod", Value::str(self.collection_method.to_string())),
             ("jurisdiction", Value::str(&self.jurisdiction)),
             ("language", Value::str(&self.language)),
             ("piiPrincipalId", Value::str(&self.principal)),
@@ -170,8 +289,8 @@ impl Receipt {
             (
                 "decisions",
                 Value::object([
-                    ("purposes", flags(&self.purpose_decisions)),
-                    ("services", flags(&self.service_decisions)),
+                    ("purposes", Value::flags(self.purpose_decisions.iter().map(|(k, b)| (k.as_str(), *b)))),
+                    ("services", Value::flags(self.service_decisions.iter().map(|(k, b)| (k.as_str(), *b)))),
                 ]),
             ),
             ("policyVersion", Value::str(&self.policy_version)),
@@ -187,24 +306,25 @@ impl Receipt {
     /// Reads and checks a payload against the receipt schema: every field present with its type, no
     /// unknown field, and decisions that cover exactly the purposes and services listed.
     pub fn from_json(v: &Value) -> Result<Receipt, SchemaError> {
-        let members = v.as_object().ok_or_else(|| err("payload must be a JSON object"))?;
+        let members = v.as_object().ok_or(SchemaError::NotAnObject)?;
         for (k, _) in members {
             if !TOP.contains(&k.as_str()) {
-                return Err(err(format!("unknown field \"{k}\"")));
+                return Err(SchemaError::UnknownField(k.clone()));
             }
         }
         if text(v, "version")? != KANTARA_VERSION {
-            return Err(err(format!("version must be \"{KANTARA_VERSION}\"")));
+            return Err(SchemaError::Version);
         }
         if int(v, "consentryVersion")? != FORMAT_VERSION {
-            return Err(err(format!("consentryVersion must be {FORMAT_VERSION}")));
+            return Err(SchemaError::FormatVersion);
         }
         let id = text(v, "consentReceiptID")?;
         if !is_uuid(&id) {
-            return Err(err("consentReceiptID must be a UUID"));
+            return Err(SchemaError::ReceiptId);
         }
-        let controllers = get(v, "piiControllers")?.as_array().ok_or_else(|| err("piiControllers must be an array"))?;
-        let [ctl] = controllers else { return Err(err("piiControllers must hold exactly one controller")) };
+        let controllers =
+            get(v, "piiControllers")?.as_array().ok_or_else(|| wrong_type("piiControllers", Expected::Array))?;
+        let [ctl] = controllers else { return Err(SchemaError::ControllerCount) };
         let controller = NoticeController {
             name: text(ctl, "piiController")?,
             contact: text(ctl, "contact")?,
@@ -218,48 +338,40 @@ impl Receipt {
         let expected_p: Vec<&str> = purposes.iter().map(|p| p.id.as_str()).collect();
         let got_p: Vec<&str> = purpose_decisions.iter().map(|(k, _)| k.as_str()).collect();
         if sorted(expected_p) != sorted(got_p) {
-            return Err(err("decisions.purposes must hold exactly the purposes listed in services"));
+            return Err(SchemaError::PurposeDecisions);
         }
         let expected_s: Vec<String> =
-            purposes.iter().flat_map(|p| p.services.iter().map(move |s| format!("{}/{}", p.id, s.id))).collect();
+            purposes.iter().flat_map(|p| p.services.iter().map(move |s| service_id(&p.id, &s.id))).collect();
         let got_s: Vec<String> = service_decisions.iter().map(|(k, _)| k.clone()).collect();
         if sorted(expected_s) != sorted(got_s) {
-            return Err(err("decisions.services must hold exactly the services listed"));
+            return Err(SchemaError::ServiceDecisions);
         }
         for p in purposes.iter().filter(|p| p.required) {
             if purpose_decisions.iter().any(|(k, on)| *k == p.id && !on) {
-                return Err(err(format!("strictly necessary purpose \"{}\" recorded as refused", p.id)));
+                return Err(SchemaError::NecessaryRefused(p.id.clone()));
             }
         }
         let prev = match get(v, "prevReceiptHash")? {
             Value::Null => None,
             Value::String(s) if is_hash(s) => Some(s.clone()),
-            _ => return Err(err("prevReceiptHash must be null or a base64url SHA-256")),
+            _ => return Err(SchemaError::PrevReceiptHash),
         };
         let notice_hash = text(v, "noticeHash")?;
         if !is_hash(&notice_hash) {
-            return Err(err("noticeHash must be a base64url SHA-256"));
+            return Err(SchemaError::NoticeHash);
         }
         let principal = text(v, "piiPrincipalId")?;
         if !is_hash(&principal) {
-            return Err(err("piiPrincipalId must be a base64url SHA-256 thumbprint"));
+            return Err(SchemaError::Principal);
         }
-        let method = text(v, "collectionMethod")?;
-        if !matches!(
-            method.split_once(':'),
-            Some(("banner" | "preferences" | "api", "accept-all" | "reject-all" | "save"))
-        ) {
-            return Err(err(
-                "collectionMethod must be layer:action (banner|preferences|api : accept-all|reject-all|save)",
-            ));
-        }
+        let method: Method = text(v, "collectionMethod")?.parse().map_err(SchemaError::Method)?;
         let timestamp = int(v, "consentTimestamp")?;
         let expires_at = int(v, "expiresAt")?;
         if timestamp <= 0 || expires_at <= timestamp {
-            return Err(err("expiresAt must follow a positive consentTimestamp"));
+            return Err(SchemaError::Times);
         }
         if get(v, "sensitive")?.as_bool() != Some(false) || get(v, "spiCat")?.as_array().is_none_or(|a| !a.is_empty()) {
-            return Err(err("sensitive must be false and spiCat empty"));
+            return Err(SchemaError::Sensitive);
         }
         text(v, "termination")?;
         Ok(Receipt {
@@ -277,7 +389,7 @@ impl Receipt {
             policy_version: text(v, "policyVersion")?,
             notice_hash,
             prev_receipt_hash: prev,
-            gpc: get(v, "gpc")?.as_bool().ok_or_else(|| err("gpc must be a boolean"))?,
+            gpc: get(v, "gpc")?.as_bool().ok_or_else(|| wrong_type("gpc", Expected::Boolean))?,
             expires_at,
             consent_id: text(v, "consentId")?,
         })
@@ -285,19 +397,19 @@ impl Receipt {
 }
 
 fn read_purposes(services: &Value) -> Result<Vec<ReceiptPurpose>, SchemaError> {
-    let items = services.as_array().ok_or_else(|| err("services must be an array"))?;
+    let items = services.as_array().ok_or_else(|| wrong_type("services", Expected::Array))?;
     let mut purposes: Vec<ReceiptPurpose> = Vec::new();
     for s in items {
         let name = text(s, "service")?;
         let service_id = text(s, "serviceId")?;
-        let list = get(s, "purposes")?.as_array().ok_or_else(|| err("services[].purposes must be an array"))?;
-        let [k] = list else { return Err(err("each service lists exactly one purpose")) };
+        let list = get(s, "purposes")?.as_array().ok_or_else(|| wrong_type("services[].purposes", Expected::Array))?;
+        let [k] = list else { return Err(SchemaError::PurposeCount) };
         let pid = text(k, "purposeId")?;
         let consent_type = text(k, "consentType")?;
         let required = match consent_type.as_str() {
             "EXPLICIT" => false,
             "STRICTLY_NECESSARY" => true,
-            _ => return Err(err("consentType must be EXPLICIT or STRICTLY_NECESSARY")),
+            _ => return Err(SchemaError::ConsentType),
         };
         let purpose = ReceiptPurpose {
             id: pid.clone(),
@@ -307,24 +419,25 @@ fn read_purposes(services: &Value) -> Result<Vec<ReceiptPurpose>, SchemaError> {
             recipients: text(k, "thirdPartyName")?,
             services: Vec::new(),
         };
-        let entry = match purposes.iter_mut().find(|p| p.id == pid) {
-            Some(existing) if existing.name == purpose.name && existing.required == required => existing,
-            Some(_) => return Err(err(format!("purpose \"{pid}\" is described twice differently"))),
+        let index = match purposes.iter().position(|p| p.id == pid) {
+            Some(i) if purposes[i].name == purpose.name && purposes[i].required == required => i,
+            Some(_) => return Err(SchemaError::PurposeDescribedTwice(pid)),
             None => {
                 purposes.push(purpose);
-                purposes.last_mut().ok_or_else(|| err("unreachable"))?
+                purposes.len() - 1
             }
         };
+        let entry = &mut purposes[index];
         if service_id == pid {
             if !entry.services.is_empty() {
-                return Err(err(format!("purpose \"{pid}\" is listed both with and without services")));
+                return Err(SchemaError::PurposeWithAndWithoutServices(pid));
             }
         } else {
             let sid = service_id
-                .strip_prefix(&format!("{pid}/"))
-                .ok_or_else(|| err(format!("serviceId \"{service_id}\" does not belong to purpose \"{pid}\"")))?;
+                .strip_prefix(&crate::vocab::service_id(&pid, ""))
+                .ok_or_else(|| SchemaError::ForeignService { service: service_id.clone(), purpose: pid.clone() })?;
             if entry.services.iter().any(|x| x.id == sid) {
-                return Err(err(format!("service \"{service_id}\" listed twice")));
+                return Err(SchemaError::ServiceTwice(service_id));
             }
             entry.services.push(ReceiptService { id: sid.to_string(), name });
         }
@@ -333,10 +446,12 @@ fn read_purposes(services: &Value) -> Result<Vec<ReceiptPurpose>, SchemaError> {
 }
 
 fn read_flags(v: &Value, what: &str) -> Result<Vec<(String, bool)>, SchemaError> {
-    let members = v.as_object().ok_or_else(|| err(format!("{what} must be an object")))?;
+    let members = v.as_object().ok_or_else(|| wrong_type(what, Expected::Object))?;
     members
         .iter()
-        .map(|(k, b)| b.as_bool().map(|b| (k.clone(), b)).ok_or_else(|| err(format!("{what}.{k} must be a boolean"))))
+        .map(|(k, b)| {
+            b.as_bool().map(|b| (k.clone(), b)).ok_or_else(|| wrong_type(&format!("{what}.{k}"), Expected::Boolean))
+        })
         .collect()
 }
 
@@ -345,18 +460,18 @@ fn sorted<T: Ord>(mut v: Vec<T>) -> Vec<T> {
     v
 }
 
-fn err(m: impl Into<String>) -> SchemaError {
-    SchemaError(m.into())
+fn wrong_type(field: &str, expected: Expected) -> SchemaError {
+    SchemaError::WrongType { field: field.to_string(), expected }
 }
 
 fn get<'a>(v: &'a Value, key: &str) -> Result<&'a Value, SchemaError> {
-    v.get(key).ok_or_else(|| err(format!("missing \"{key}\"")))
+    v.get(key).ok_or_else(|| SchemaError::Missing(key.to_string()))
 }
 
 fn text(v: &Value, key: &str) -> Result<String, SchemaError> {
     match get(v, key)? {
         Value::String(s) if !s.is_empty() => Ok(s.clone()),
-        _ => Err(err(format!("\"{key}\" must be a non-empty string"))),
+        _ => Err(SchemaError::NotText(key.to_string())),
     }
 }
 
@@ -364,12 +479,12 @@ fn opt_text(v: &Value, key: &str) -> Result<Option<String>, SchemaError> {
     match get(v, key)? {
         Value::Null => Ok(None),
         Value::String(s) if !s.is_empty() => Ok(Some(s.clone())),
-        _ => Err(err(format!("\"{key}\" must be null or a non-empty string"))),
+        _ => Err(SchemaError::NotOptionalText(key.to_string())),
     }
 }
 
 fn int(v: &Value, key: &str) -> Result<i64, SchemaError> {
-    get(v, key)?.as_i64().ok_or_else(|| err(format!("\"{key}\" must be an integer")))
+    get(v, key)?.as_i64().ok_or_else(|| SchemaError::NotInteger(key.to_string()))
 }
 
 /// A base64url SHA-256 (43 characters).

@@ -1,13 +1,31 @@
 //! Receipt verification with the ES256 primitive supplied by the caller.
 //!
 //! This is the one place the receipt rules are applied: envelope, header, key, signature, schema,
-//! principal, in that order. [`crate::jws::verify`] calls it with RustCrypto's `p256` (portable, no C,
-//! about 3,300 verifications/s per core on the reference machine); the receipt server plugs in an
-//! assembly-optimised primitive instead (about 5× faster). Only the curve arithmetic differs.
+//! principal, in that order. `verify` (feature `verify`, re-exported as `consentry_receipt::verify`)
+//! calls [`verify_with`] with RustCrypto's `p256` (portable, no C); the receipt server plugs in an
+//! assembly-optimised primitive instead (`server/README.md` has the measured rates of both). Only the
+//! curve arithmetic differs. The envelope itself is [`crate::jws`], which knows nothing of this module.
 
-use crate::jwk::PublicJwk;
-use crate::jws::{parse, JwsError, Verified};
+use crate::jwk::{JwkError, PublicJwk};
+use crate::jws::{parse, JwsError};
 use crate::payload::Receipt;
+
+/// A receipt whose signature, key and schema were checked.
+#[derive(Debug, Clone)]
+pub struct Verified {
+    /// The receipt.
+    pub receipt: Receipt,
+    /// The signer's key.
+    pub jwk: PublicJwk,
+}
+
+/// Parses and verifies a compact JWS receipt: ES256 only, embedded P-256 `jwk`, signature, receipt
+/// schema, and `piiPrincipalId` equal to the key's thumbprint. The rules are [`verify_with`]'s; this
+/// plugs in RustCrypto's `p256` for the curve arithmetic.
+#[cfg(feature = "verify")]
+pub fn verify(compact: &str) -> Result<Verified, JwsError> {
+    verify_with(compact, p256_es256)
+}
 
 /// Why the caller's ES256 primitive refused a signature.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,7 +36,7 @@ pub enum Es256Error {
     Signature,
 }
 
-/// Verifies a compact JWS receipt like [`crate::jws::verify`], with `es256(sec1_point, message,
+/// Verifies a compact JWS receipt like `verify`, with `es256(sec1_point, message,
 /// signature)` checking the ES256 signature: `sec1_point` is the uncompressed key (65 bytes),
 /// `message` the signing input, `signature` the 64-byte `r ‖ s`.
 pub fn verify_with(
@@ -26,21 +44,21 @@ pub fn verify_with(
     es256: impl FnOnce(&[u8], &[u8], &[u8]) -> Result<(), Es256Error>,
 ) -> Result<Verified, JwsError> {
     let parsed = parse(compact)?;
-    let jwk_value = parsed.header.get("jwk").ok_or_else(|| JwsError::Key("missing".into()))?;
-    let jwk = PublicJwk::from_json(jwk_value).map_err(|e| JwsError::Key(e.0))?;
+    let jwk_value = parsed.header.get("jwk").ok_or(JwsError::Key(JwkError::Absent))?;
+    let jwk = PublicJwk::from_json(jwk_value).map_err(JwsError::Key)?;
     match es256(&jwk.sec1(), parsed.signing_input.as_bytes(), &parsed.signature) {
         Ok(()) => {}
-        Err(Es256Error::Key) => return Err(JwsError::Key("not a point on P-256".into())),
+        Err(Es256Error::Key) => return Err(JwsError::Key(JwkError::NotOnCurve)),
         Err(Es256Error::Signature) => return Err(JwsError::Signature),
     }
-    let receipt = Receipt::from_json(&parsed.payload).map_err(|e| JwsError::Schema(e.0))?;
+    let receipt = Receipt::from_json(&parsed.payload).map_err(JwsError::Schema)?;
     if receipt.principal != jwk.thumbprint() {
         return Err(JwsError::Principal);
     }
     Ok(Verified { receipt, jwk })
 }
 
-/// The `p256` primitive that `jws::verify` uses, in the shape [`verify_with`] takes.
+/// The `p256` primitive that [`verify`] uses, in the shape [`verify_with`] takes.
 #[cfg(feature = "verify")]
 pub fn p256_es256(sec1: &[u8], message: &[u8], signature: &[u8]) -> Result<(), Es256Error> {
     use p256::ecdsa::signature::Verifier;
@@ -68,7 +86,10 @@ mod tests {
         assert_eq!(verify_with(&swapped, p256_es256).unwrap_err(), JwsError::Signature);
         // The caller's answers map onto the crate's errors.
         assert_eq!(verify_with(&good, |_, _, _| Err(Es256Error::Signature)).unwrap_err(), JwsError::Signature);
-        assert!(matches!(verify_with(&good, |_, _, _| Err(Es256Error::Key)).unwrap_err(), JwsError::Key(_)));
+        assert_eq!(
+            verify_with(&good, |_, _, _| Err(Es256Error::Key)).unwrap_err(),
+            JwsError::Key(JwkError::NotOnCurve)
+        );
         // Rules before and after the signature hold whatever the primitive says.
         assert!(matches!(verify_with("a.b.c", |_, _, _| Ok(())).unwrap_err(), JwsError::Malformed(_)));
         let mut r = sample_receipt(&key, id, 1_790_000_000, None, true);

@@ -9,34 +9,12 @@ use axum::http::Request;
 use common::{chain, fresh_db, get, id, now, post, send, state, Kind};
 use consentry_receipt::json::{self, Value};
 use consentry_receipt::jws::{self, MAX_JWS_BYTES};
-use consentry_receipt::testing::{key_from_seed, sample_jws, sample_receipt};
+use consentry_receipt::testing::{
+    key_from_seed, parts, rebuild, sample_jws, sample_receipt, with_member as with, without_member as without,
+};
 use consentry_receipt::{b64, sha256_b64};
 use consentry_server::ratelimit::RateLimit;
 use consentry_server::Settings;
-
-fn parts(compact: &str) -> (Value, Value, String) {
-    let mut it = compact.split('.');
-    let mut decode = || json::parse(&String::from_utf8(b64::decode(it.next().unwrap()).unwrap()).unwrap()).unwrap();
-    let (h, p) = (decode(), decode());
-    (h, p, compact.rsplit('.').next().unwrap().to_string())
-}
-
-fn rebuild(h: &Value, p: &Value, sig: &str) -> String {
-    format!("{}.{}.{sig}", b64::encode(h.to_string().as_bytes()), b64::encode(p.to_string().as_bytes()))
-}
-
-fn with(v: &Value, key: &str, new: Value) -> Value {
-    let mut members = v.as_object().unwrap().to_vec();
-    match members.iter_mut().find(|(k, _)| k == key) {
-        Some(m) => m.1 = new,
-        None => members.push((key.into(), new)),
-    }
-    Value::Object(members)
-}
-
-fn without(v: &Value, key: &str) -> Value {
-    Value::Object(v.as_object().unwrap().iter().filter(|(k, _)| k != key).cloned().collect())
-}
 
 #[tokio::test]
 async fn every_refusal_is_a_clear_4xx_and_stores_nothing() {

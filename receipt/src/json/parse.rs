@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use super::Value;
+use super::{Number, Value};
 
 /// Nesting deeper than this is refused (no configuration needs it; hostile input cannot overflow the stack).
 const MAX_DEPTH: usize = 64;
@@ -98,33 +98,50 @@ impl Parser<'_> {
     fn object(&mut self, depth: usize) -> Result<Value, ParseError> {
         self.pos += 1;
         let mut members: Vec<(String, Value)> = Vec::new();
+        let mut key_starts: Vec<usize> = Vec::new();
+        let read = self.members(depth, &mut members, &mut key_starts);
+        // Keys are compared once the object is read, or abandoned at an error: one sort, O(n log n), where
+        // a search per key would be quadratic on hostile input. Every key read precedes the error's
+        // position, so the first duplicate is the first error in the text, and is reported as it always was.
+        if let Some(i) = first_duplicate(&members) {
+            self.pos = key_starts[i];
+            return Err(self.error(&format!("duplicate key \"{}\"", members[i].0)));
+        }
+        read.map(|()| Value::Object(members))
+    }
+
+    /// Reads the members of an object after its `{`, up to and including the `}`. A key is pushed (with a
+    /// placeholder value) as soon as it is read, so that the duplicate check sees it even if what follows fails.
+    fn members(
+        &mut self,
+        depth: usize,
+        members: &mut Vec<(String, Value)>,
+        key_starts: &mut Vec<usize>,
+    ) -> Result<(), ParseError> {
         self.ws();
         if self.peek() == Some(b'}') {
             self.pos += 1;
-            return Ok(Value::Object(members));
+            return Ok(());
         }
         loop {
             self.ws();
             if self.peek() != Some(b'"') {
                 return Err(self.error("expected a quoted key"));
             }
-            let key_at = self.pos;
+            key_starts.push(self.pos);
             let key = self.string()?;
-            if members.iter().any(|(k, _)| *k == key) {
-                self.pos = key_at;
-                return Err(self.error(&format!("duplicate key \"{key}\"")));
-            }
+            let slot = members.len();
+            members.push((key, Value::Null));
             self.ws();
             self.eat(b':', "expected ':' after a key")?;
             self.ws();
-            let v = self.value(depth + 1)?;
-            members.push((key, v));
+            members[slot].1 = self.value(depth + 1)?;
             self.ws();
             match self.peek() {
                 Some(b',') => self.pos += 1,
                 Some(b'}') => {
                     self.pos += 1;
-                    return Ok(Value::Object(members));
+                    return Ok(());
                 }
                 _ => return Err(self.error("expected ',' or '}'")),
             }
@@ -186,7 +203,7 @@ impl Parser<'_> {
                 return Err(self.error("invalid number"));
             }
         }
-        Ok(Value::Number(self.src[start..self.pos].to_string()))
+        Ok(Value::Number(Number(self.src[start..self.pos].to_string())))
     }
 
     fn string(&mut self) -> Result<String, ParseError> {
@@ -262,4 +279,15 @@ impl Parser<'_> {
         self.pos += 4;
         Ok(n)
     }
+}
+
+/// The index of the first member whose key repeats an earlier one (in source order), if any.
+fn first_duplicate(members: &[(String, Value)]) -> Option<usize> {
+    if members.len() < 2 {
+        return None;
+    }
+    let mut order: Vec<usize> = (0..members.len()).collect();
+    order.sort_unstable_by(|&a, &b| members[a].0.cmp(&members[b].0).then(a.cmp(&b)));
+    // Equal keys are now adjacent, in source order: each pair's second is a repetition.
+    order.windows(2).filter(|w| members[w[0]].0 == members[w[1]].0).map(|w| w[1]).min()
 }

@@ -1,0 +1,157 @@
+//! The vocabulary every crate shares: where a decision was made ([`Layer`]), with which button or
+//! call ([`Action`]), both together ([`Method`], a receipt's `collectionMethod`), and how a service
+//! is named inside a purpose (`purpose/service`, [`service_id`]).
+//!
+//! Each name is written here once; the widget stores and announces these names, receipts carry them,
+//! and the server parses them back with the same functions.
+
+use std::fmt;
+use std::str::FromStr;
+
+/// The layer of the notice where a decision was made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Layer {
+    /// The first-layer banner.
+    Banner,
+    /// The preference center.
+    Preferences,
+    /// The JavaScript API (`window.consentry.acceptAll()` …).
+    Api,
+}
+
+impl Layer {
+    /// Every layer, in a fixed order.
+    pub const ALL: [Layer; 3] = [Layer::Banner, Layer::Preferences, Layer::Api];
+
+    /// The name used in storage, events and receipts.
+    pub fn name(self) -> &'static str {
+        match self {
+            Layer::Banner => "banner",
+            Layer::Preferences => "preferences",
+            Layer::Api => "api",
+        }
+    }
+
+    /// Parses a name written by [`Layer::name`].
+    pub fn from_name(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|l| l.name() == s)
+    }
+}
+
+/// The button (or call) that made a decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// Accept all.
+    AcceptAll,
+    /// Reject all.
+    RejectAll,
+    /// Save the switches as set.
+    Save,
+}
+
+impl Action {
+    /// Every action, in a fixed order.
+    pub const ALL: [Action; 3] = [Action::AcceptAll, Action::RejectAll, Action::Save];
+
+    /// The name used in storage, events and receipts (same as the button's `data-action`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Action::AcceptAll => "accept-all",
+            Action::RejectAll => "reject-all",
+            Action::Save => "save",
+        }
+    }
+
+    /// Parses a name written by [`Action::name`].
+    pub fn from_name(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.name() == s)
+    }
+}
+
+/// How a decision was made: which layer, which button. Written `layer:action`
+/// (`banner:reject-all`), the receipt's `collectionMethod`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Method {
+    /// Where.
+    pub layer: Layer,
+    /// Which button or call.
+    pub action: Action,
+}
+
+impl fmt::Display for Method {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.layer.name(), self.action.name())
+    }
+}
+
+/// A `collectionMethod` that is not `layer:action` with known names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BadMethod;
+
+impl fmt::Display for BadMethod {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("collectionMethod must be layer:action (banner|preferences|api : accept-all|reject-all|save)")
+    }
+}
+
+impl std::error::Error for BadMethod {}
+
+impl FromStr for Method {
+    type Err = BadMethod;
+
+    fn from_str(s: &str) -> Result<Self, BadMethod> {
+        let (layer, action) = s.split_once(':').ok_or(BadMethod)?;
+        Ok(Method {
+            layer: Layer::from_name(layer).ok_or(BadMethod)?,
+            action: Action::from_name(action).ok_or(BadMethod)?,
+        })
+    }
+}
+
+/// The separator between a purpose id and a service id in `purpose/service`.
+pub const SERVICE_SEPARATOR: char = '/';
+
+/// The one spelling of a service inside its purpose: `purpose/service` (decision keys, `data-consent`
+/// values, a receipt's `serviceId`).
+pub fn service_id(purpose: &str, service: &str) -> String {
+    let mut s = String::with_capacity(purpose.len() + 1 + service.len());
+    s.push_str(purpose);
+    s.push(SERVICE_SEPARATOR);
+    s.push_str(service);
+    s
+}
+
+/// Splits `purpose/service` at its first separator; `None` for a bare purpose id.
+pub fn split_service_id(s: &str) -> Option<(&str, &str)> {
+    s.split_once(SERVICE_SEPARATOR)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_method_round_trips_through_its_name() {
+        for layer in Layer::ALL {
+            for action in Action::ALL {
+                let m = Method { layer, action };
+                assert_eq!(m.to_string().parse::<Method>(), Ok(m));
+            }
+        }
+        assert_eq!("banner:reject-all".parse::<Method>().map(|m| m.action), Ok(Action::RejectAll));
+    }
+
+    #[test]
+    fn unknown_or_malformed_methods_are_refused() {
+        for bad in ["", "banner", "banner:", ":save", "banner:accept", "popup:save", "banner:save:x", "Banner:save"] {
+            assert_eq!(bad.parse::<Method>(), Err(BadMethod), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_service_id_splits_back_into_its_parts() {
+        assert_eq!(service_id("analytics", "matomo"), "analytics/matomo");
+        assert_eq!(split_service_id("analytics/matomo"), Some(("analytics", "matomo")));
+        assert_eq!(split_service_id("analytics"), None);
+    }
+}
