@@ -6,10 +6,12 @@
 //! returns), PostgreSQL with `synchronous_commit=on` whatever the server's default.
 //!
 //! * [`key`]: the server key row;
+//! * [`decisions`]: how a receipt's decisions are stored in one column;
 //! * [`reads`]: receipts as the HTTP API and the commands read them;
 //! * [`tree`]: the log head, tree heads and Merkle nodes;
 //! * the appending transaction is [`crate::writer::batch`].
 
+pub mod decisions;
 pub mod key;
 pub mod params;
 pub mod reads;

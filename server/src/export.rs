@@ -2,11 +2,15 @@
 //! `consentTimestamp`, in log order, read page by page so any size streams in constant memory.
 //! Used by `GET /v1/export` and by `consentry-server export`.
 
-use futures_util::Stream;
+use std::collections::BTreeMap;
 
-use crate::days::{format_millis, format_seconds, parse_day};
+use futures_util::Stream;
+use serde::Serialize;
+
+use crate::db::decisions::Decisions;
 use crate::db::reads::{receipts_page, StoredReceipt};
 use crate::db::{Db, DbError};
+use crate::time::{format_millis, format_seconds, parse_day};
 
 /// Receipts read per page.
 const PAGE: i64 = 500;
@@ -60,28 +64,71 @@ pub fn parse_bound(text: &str) -> Result<i64, String> {
     text.parse().map_err(|_| format!("`{text}` is neither YYYY-MM-DD nor seconds since the epoch"))
 }
 
+/// One receipt as a JSON Lines export and a principal's history (`GET /v1/principals/…`) show it.
+///
+/// Members are in alphabetical order, the order these objects have always had (they were
+/// `serde_json::Value`s, whose objects sort their keys); `decisions` is `null` if the stored
+/// column cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportedReceipt<'a> {
+    /// The chain link as stored: `first`, `linked`, `break:…`.
+    pub chain: &'a str,
+    /// `collectionMethod`.
+    pub collection_method: &'a str,
+    /// `consentReceiptID`.
+    #[serde(rename = "consentReceiptID")]
+    pub consent_receipt_id: &'a str,
+    /// `consentTimestamp`, seconds since the epoch.
+    pub consent_timestamp: i64,
+    /// `{"purposes":{…},"services":{…}}`.
+    pub decisions: Option<Decisions>,
+    /// The compact JWS.
+    pub jws: &'a str,
+    /// Position in the log.
+    pub leaf_index: u64,
+    /// `policyVersion`.
+    pub policy_version: &'a str,
+    /// `prevReceiptHash`.
+    pub prev_receipt_hash: Option<&'a str>,
+    /// `piiPrincipalId`.
+    pub principal: &'a str,
+    /// Hash of the JWS (what the principal's next receipt names as `prevReceiptHash`).
+    pub receipt_hash: &'a str,
+    /// Arrival at the server, RFC 3339 with milliseconds.
+    pub received_at: String,
+}
+
+impl<'a> From<&'a StoredReceipt> for ExportedReceipt<'a> {
+    fn from(r: &'a StoredReceipt) -> Self {
+        ExportedReceipt {
+            chain: &r.chain,
+            collection_method: &r.collection_method,
+            consent_receipt_id: &r.receipt_id,
+            consent_timestamp: r.consent_ts,
+            decisions: Decisions::parse(&r.decisions),
+            jws: &r.jws,
+            leaf_index: r.leaf_index,
+            policy_version: &r.policy_version,
+            prev_receipt_hash: r.prev_receipt_hash.as_deref(),
+            principal: &r.principal,
+            receipt_hash: &r.receipt_hash,
+            received_at: format_millis(r.received_ms),
+        }
+    }
+}
+
 /// One receipt as a line of the export (newline included).
 pub fn line(format: Format, r: &StoredReceipt) -> String {
-    let decisions: serde_json::Value = serde_json::from_str(&r.decisions).unwrap_or(serde_json::Value::Null);
     match format {
         Format::Jsonl => {
-            let v = serde_json::json!({
-                "leafIndex": r.leaf_index,
-                "consentReceiptID": r.receipt_id,
-                "principal": r.principal,
-                "consentTimestamp": r.consent_ts,
-                "receivedAt": format_millis(r.received_ms),
-                "collectionMethod": r.collection_method,
-                "policyVersion": r.policy_version,
-                "decisions": decisions,
-                "chain": r.chain,
-                "prevReceiptHash": r.prev_receipt_hash,
-                "receiptHash": r.receipt_hash,
-                "jws": r.jws,
-            });
-            format!("{v}\n")
+            // Cannot fail: strings, integers and maps with string keys only.
+            let mut out = serde_json::to_string(&ExportedReceipt::from(r)).unwrap_or_default();
+            out.push('\n');
+            out
         }
         Format::Csv => {
+            let decisions = Decisions::parse(&r.decisions).unwrap_or_default();
             let fields = [
                 r.leaf_index.to_string(),
                 r.receipt_id.clone(),
@@ -90,8 +137,8 @@ pub fn line(format: Format, r: &StoredReceipt) -> String {
                 format_millis(r.received_ms),
                 r.collection_method.clone(),
                 r.policy_version.clone(),
-                flags(&decisions["purposes"]),
-                flags(&decisions["services"]),
+                flags(&decisions.purposes),
+                flags(&decisions.services),
                 r.chain.clone(),
                 r.prev_receipt_hash.clone().unwrap_or_default(),
                 r.receipt_hash.clone(),
@@ -105,12 +152,8 @@ pub fn line(format: Format, r: &StoredReceipt) -> String {
 }
 
 /// `analytics=granted;marketing=refused`.
-fn flags(v: &serde_json::Value) -> String {
-    let Some(map) = v.as_object() else { return String::new() };
-    map.iter()
-        .map(|(k, v)| format!("{k}={}", if v.as_bool() == Some(true) { "granted" } else { "refused" }))
-        .collect::<Vec<_>>()
-        .join(";")
+fn flags(map: &BTreeMap<String, bool>) -> String {
+    map.iter().map(|(k, v)| format!("{k}={}", if *v { "granted" } else { "refused" })).collect::<Vec<_>>().join(";")
 }
 
 /// RFC 4180 quoting when needed. Values are never altered (hashes may start with `-`), so open the
@@ -147,7 +190,7 @@ pub fn chunks(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     #[test]
@@ -156,9 +199,54 @@ mod tests {
         assert_eq!(csv_field("a,b"), "\"a,b\"");
         assert_eq!(csv_field("say \"x\""), "\"say \"\"x\"\"\"");
         assert_eq!(csv_field("-hash"), "-hash");
-        assert_eq!(flags(&serde_json::json!({"a": true, "b": false})), "a=granted;b=refused");
+        let map = BTreeMap::from([("b".to_string(), false), ("a".to_string(), true)]);
+        assert_eq!(flags(&map), "a=granted;b=refused");
         assert_eq!(parse_bound("1970-01-02"), Ok(86_400));
         assert_eq!(parse_bound("1790000000"), Ok(1_790_000_000));
         assert!(parse_bound("yesterday").is_err());
+    }
+
+    /// A stored receipt for the wire-form tests.
+    pub(crate) fn stored(prev: Option<&str>) -> StoredReceipt {
+        StoredReceipt {
+            leaf_index: 3,
+            receipt_id: "r-1".into(),
+            principal: "p-1".into(),
+            consent_ts: 1_790_000_000,
+            received_ms: 1_790_000_000_123,
+            collection_method: "banner:accept-all".into(),
+            policy_version: "2026-11".into(),
+            decisions: r#"{"purposes":{"necessary":true,"analytics":false},"services":{"analytics/matomo":false}}"#
+                .into(),
+            prev_receipt_hash: prev.map(str::to_string),
+            receipt_hash: "hash".into(),
+            chain: "first".into(),
+            sth_size: 4,
+            jws: "h.p.s".into(),
+            ack: "a.c.k".into(),
+            leaf_hash: [0; 32],
+        }
+    }
+
+    #[test]
+    fn lines_keep_their_wire_form() {
+        assert_eq!(
+            line(Format::Jsonl, &stored(None)),
+            concat!(
+                r#"{"chain":"first","collectionMethod":"banner:accept-all","consentReceiptID":"r-1","#,
+                r#""consentTimestamp":1790000000,"decisions":{"purposes":{"analytics":false,"necessary":true},"#,
+                r#""services":{"analytics/matomo":false}},"jws":"h.p.s","leafIndex":3,"policyVersion":"2026-11","#,
+                r#""prevReceiptHash":null,"principal":"p-1","receiptHash":"hash","receivedAt":"2026-09-21T14:13:20.123Z"}"#,
+                "\n"
+            )
+        );
+        assert_eq!(
+            line(Format::Csv, &stored(Some("prev"))),
+            "3,r-1,p-1,2026-09-21T14:13:20Z,2026-09-21T14:13:20.123Z,banner:accept-all,2026-11,\
+             analytics=refused;necessary=granted,analytics/matomo=refused,first,prev,hash,h.p.s\n"
+        );
+        let unreadable = StoredReceipt { decisions: "not json".into(), ..stored(None) };
+        assert!(line(Format::Jsonl, &unreadable).contains(r#""decisions":null,"#));
+        assert!(line(Format::Csv, &unreadable).contains(",2026-11,,,first,"));
     }
 }

@@ -1,7 +1,7 @@
 //! Deciding whether a posted receipt is admissible, before anything is stored.
 //!
 //! The receipt rules are the shared crate's ([`consentry_receipt::verifier::verify_with`], the
-//! same checks as `jws::verify`) with ring's assembly-optimised ES256 as the primitive; the server
+//! same checks as `consentry_receipt::verify`) with ring's assembly-optimised ES256 as the primitive; the server
 //! adds only what depends on the moment of arrival: a `consentTimestamp` more than
 //! [`MAX_FUTURE_SECS`] ahead of the server's clock is refused. Each refusal is one [`Refusal`]
 //! variant with its own HTTP status and stable `error` code.

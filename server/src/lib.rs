@@ -24,7 +24,8 @@
 //! * [`keys`]: the server's ES256 key, made on first start and kept in the database;
 //! * [`routes`]: one router per resource, merged by [`app`]; [`error::AppError`] is the one
 //!   error type the handlers return;
-//! * [`export`], [`days`]: auditor exports; [`metrics`], [`ratelimit`]: operations;
+//! * [`export`]: auditor exports; [`time`]: the server's clock and calendar dates; [`metrics`],
+//!   [`ratelimit`]: operations;
 //! * [`serve`], [`verify`]: the `serve`, `verify` and `export` commands; `main.rs` only parses the
 //!   command line.
 //!
@@ -35,7 +36,6 @@
 
 pub mod ack;
 pub mod chain;
-pub mod days;
 pub mod db;
 pub mod error;
 pub mod export;
@@ -47,6 +47,7 @@ pub mod ratelimit;
 pub mod routes;
 pub mod serve;
 pub mod state;
+pub mod time;
 pub mod verify;
 pub mod writer;
 

@@ -3,7 +3,6 @@
 //! status 1.
 
 use std::io::Write;
-use std::net::SocketAddr;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -27,29 +26,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Serve the API.
-    Serve {
-        /// Address to listen on.
-        #[arg(long, default_value = "127.0.0.1:8787")]
-        listen: SocketAddr,
-        /// `sqlite:PATH` (or a file path) or `postgres://USER:PASS@HOST/DB`.
-        #[arg(long, default_value = "sqlite:consentry-receipts.db")]
-        database: String,
-        /// A browser origin allowed to post receipts (repeat for several).
-        #[arg(long = "allow-origin", value_name = "ORIGIN")]
-        allow_origins: Vec<String>,
-        /// Receipts per second per client, sustained (0 turns the limit off).
-        #[arg(long, default_value_t = 10.0)]
-        rate_limit: f64,
-        /// Receipts per client at once.
-        #[arg(long, default_value_t = 50)]
-        rate_burst: u32,
-        /// Take the client address from this header's last entry (only behind a trusted proxy).
-        #[arg(long, value_name = "HEADER")]
-        client_ip_header: Option<String>,
-        /// Bearer token of the auditors' endpoints; without it they are disabled.
-        #[arg(long, env = "CONSENTRY_ADMIN_TOKEN", hide_env_values = true)]
-        admin_token: Option<String>,
-    },
+    Serve(ServeOptions),
     /// Recompute the whole log and check every receipt, node, tree head and ack.
     Verify {
         /// The database to check.
@@ -94,17 +71,8 @@ fn main() -> ExitCode {
 
 async fn run(command: Command) -> Result<ExitCode, Box<dyn std::error::Error>> {
     match command {
-        Command::Serve { listen, database, allow_origins, rate_limit, rate_burst, client_ip_header, admin_token } => {
-            serve(ServeOptions {
-                listen,
-                database,
-                allow_origins,
-                admin_token,
-                rate_limit,
-                rate_burst,
-                client_ip_header,
-            })
-            .await?;
+        Command::Serve(options) => {
+            serve(options).await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Verify { database } => {

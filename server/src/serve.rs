@@ -9,24 +9,33 @@ use tokio::net::TcpListener;
 use crate::db::{Db, DbError, Open};
 use crate::ratelimit::RateLimit;
 use crate::state::{AppState, Settings};
+use crate::writer::StartError;
 
-/// What `serve` needs.
-#[derive(Debug, Clone)]
+/// What `serve` needs: the options of `consentry-server serve` (each field's doc comment is its
+/// `--help` text).
+#[derive(Debug, Clone, clap::Args)]
 pub struct ServeOptions {
     /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8787")]
     pub listen: SocketAddr,
-    /// Database URL or SQLite path.
+    /// `sqlite:PATH` (or a file path) or `postgres://USER:PASS@HOST/DB`.
+    #[arg(long, default_value = "sqlite:consentry-receipts.db")]
     pub database: String,
-    /// Browser origins allowed to post receipts.
+    /// A browser origin allowed to post receipts (repeat for several).
+    #[arg(long = "allow-origin", value_name = "ORIGIN")]
     pub allow_origins: Vec<String>,
-    /// The auditors' token.
-    pub admin_token: Option<String>,
-    /// Receipts per second per client (0: no limit).
+    /// Receipts per second per client, sustained (0 turns the limit off).
+    #[arg(long, default_value_t = 10.0)]
     pub rate_limit: f64,
-    /// Burst per client.
+    /// Receipts per client at once.
+    #[arg(long, default_value_t = 50)]
     pub rate_burst: u32,
-    /// Header carrying the client address when behind a proxy.
+    /// Take the client address from this header's last entry (only behind a trusted proxy).
+    #[arg(long, value_name = "HEADER")]
     pub client_ip_header: Option<String>,
+    /// Bearer token of the auditors' endpoints; without it they are disabled.
+    #[arg(long, env = "CONSENTRY_ADMIN_TOKEN", hide_env_values = true)]
+    pub admin_token: Option<String>,
 }
 
 /// Why `serve` stopped with an error.
@@ -38,6 +47,9 @@ pub enum ServeError {
     /// The database.
     #[error(transparent)]
     Db(#[from] DbError),
+    /// The server key or the log writer.
+    #[error(transparent)]
+    Start(#[from] StartError),
     /// Binding or serving.
     #[error("cannot serve on {0}: {1}")]
     Io(SocketAddr, std::io::Error),

@@ -6,11 +6,12 @@ use std::sync::Arc;
 
 use axum::http::HeaderName;
 
-use crate::db::{self, Db, DbError};
+use crate::db::{self, Db};
 use crate::keys::ServerKey;
 use crate::metrics::Metrics;
 use crate::ratelimit::RateLimit;
-use crate::writer::{now_ms, Writer, WriterThread};
+use crate::time::now_ms;
+use crate::writer::{StartError, Writer, WriterThread};
 
 /// The settings of a running server.
 #[derive(Debug)]
@@ -66,7 +67,7 @@ impl Deref for AppState {
 impl AppState {
     /// Loads (or makes) the server key and starts the log writer. The writer task ends once every
     /// clone of the state is dropped; join the thread to know its last batch is answered.
-    pub async fn start(db: Db, settings: Settings) -> Result<(AppState, WriterThread), DbError> {
+    pub async fn start(db: Db, settings: Settings) -> Result<(AppState, WriterThread), StartError> {
         let key = Arc::new(db::key::load_or_create(&db, now_ms()).await?);
         let metrics = Arc::new(Metrics::default());
         let (writer, task) = Writer::spawn(&db, key.clone(), metrics.clone()).await?;

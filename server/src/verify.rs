@@ -16,6 +16,7 @@ use sqlx::Row;
 
 use crate::ack;
 use crate::chain::Link;
+use crate::db::decisions::decisions_json;
 use crate::db::reads::{self, StoredReceipt};
 use crate::db::tree;
 use crate::db::{key, Db, DbError};
@@ -24,7 +25,6 @@ use crate::keys::open;
 use crate::ledger::merkle::leaf_hash;
 use crate::ledger::tree_head::{SignedTreeHead, TreeHead};
 use crate::ledger::{Frontier, Hash};
-use crate::writer::decisions_json;
 
 /// Problems listed in full at most (the rest are counted).
 const SHOWN: usize = 50;
@@ -143,7 +143,7 @@ fn check_receipt(r: &StoredReceipt, recount: &mut Recount, report: &mut Report) 
     let columns_match = v.id == r.receipt_id
         && v.principal == r.principal
         && v.timestamp == r.consent_ts
-        && v.collection_method == r.collection_method
+        && v.collection_method.to_string() == r.collection_method
         && v.policy_version == r.policy_version
         && v.prev_receipt_hash == r.prev_receipt_hash
         && decisions_json(&v) == r.decisions

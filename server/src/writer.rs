@@ -13,37 +13,27 @@
 //! stretched a batch from ~1 ms of work to ~8 ms of wall time and capped throughput there.
 
 pub mod batch;
+mod leaf;
 mod rows;
 
-pub use rows::decisions_json;
+pub use batch::Outcome;
 
 use std::sync::atomic::Ordering::Relaxed;
 use std::sync::Arc;
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::Instant;
 
 use tokio::sync::{mpsc, oneshot};
 
-use crate::ack::Answer;
 use crate::db::{Db, DbError};
 use crate::intake::Admitted;
 use crate::keys::ServerKey;
 use crate::metrics::Metrics;
+use crate::time::now_ms;
 
 /// Receipts appended in one transaction at most.
 pub const MAX_BATCH: usize = 256;
 /// Receipts waiting for the writer at most; beyond, handlers wait for room (back-pressure).
 const QUEUE: usize = 8192;
-
-/// What became of a submitted receipt.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome {
-    /// Appended to the log now.
-    Appended(Answer),
-    /// Already in the log with the same JWS: the stored answer.
-    Duplicate(Answer),
-    /// Already in the log with other content under the same `consentReceiptID`.
-    Conflict,
-}
 
 /// Why a receipt could not be written.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -51,9 +41,26 @@ pub enum WriteError {
     /// The writer task has stopped (shutting down).
     #[error("the log writer has stopped")]
     Stopped,
-    /// The append transaction failed.
+    /// The append transaction failed. Every receipt of the batch gets this error, hence the `Arc`.
     #[error("the append transaction failed: {0}")]
-    Storage(String),
+    Storage(#[source] Arc<DbError>),
+}
+
+/// Why the log writer (or, from [`crate::AppState::start`], the state around it) did not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The writer's own runtime could not be built.
+    #[error("writer runtime: {0}")]
+    Runtime(#[source] std::io::Error),
+    /// The writer's thread could not be spawned.
+    #[error("cannot start the writer thread: {0}")]
+    Thread(#[source] std::io::Error),
+    /// The writer's thread ended before it was ready.
+    #[error("the writer thread died while starting")]
+    Died,
+    /// The database: the writer's own connection, or loading the server key.
+    #[error(transparent)]
+    Db(#[from] DbError),
 }
 
 /// The writer's thread; [`WriterThread::join`] waits until its last batch is answered.
@@ -88,7 +95,11 @@ impl std::fmt::Debug for Job {
 impl Writer {
     /// Starts the writer thread with its own connection to `db`'s database. It ends when every
     /// [`Writer`] handle is dropped, after answering what was queued.
-    pub async fn spawn(db: &Db, key: Arc<ServerKey>, metrics: Arc<Metrics>) -> Result<(Writer, WriterThread), DbError> {
+    pub async fn spawn(
+        db: &Db,
+        key: Arc<ServerKey>,
+        metrics: Arc<Metrics>,
+    ) -> Result<(Writer, WriterThread), StartError> {
         let (jobs, rx) = mpsc::channel(QUEUE);
         let (ready, connected) = oneshot::channel();
         let db = db.clone();
@@ -97,7 +108,7 @@ impl Writer {
             .spawn(move || {
                 let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
                     Ok(r) => r,
-                    Err(e) => return drop(ready.send(Err(DbError::Corrupt(format!("writer runtime: {e}"))))),
+                    Err(e) => return drop(ready.send(Err(StartError::Runtime(e)))),
                 };
                 runtime.block_on(async move {
                     match db.another(1).await {
@@ -105,12 +116,12 @@ impl Writer {
                             let _ = ready.send(Ok(()));
                             run(own, key, metrics, rx).await;
                         }
-                        Err(e) => drop(ready.send(Err(e))),
+                        Err(e) => drop(ready.send(Err(e.into()))),
                     }
                 });
             })
-            .map_err(|e| DbError::Corrupt(format!("cannot start the writer thread: {e}")))?;
-        connected.await.map_err(|_| DbError::Corrupt("the writer thread died while starting".into()))??;
+            .map_err(StartError::Thread)?;
+        connected.await.map_err(|_| StartError::Died)??;
         Ok((Writer { jobs }, WriterThread(thread)))
     }
 
@@ -150,10 +161,11 @@ async fn run(db: Db, key: Arc<ServerKey>, metrics: Arc<Metrics>, mut rx: mpsc::R
                 }
             }
             Err(e) => {
+                let e = Arc::new(e);
                 metrics.batch_failures.fetch_add(1, Relaxed);
                 tracing::error!(error = %e, receipts = jobs.len(), "append transaction failed; nothing acknowledged");
                 for job in jobs.drain(..) {
-                    let _ = job.reply.send(Err(WriteError::Storage(e.to_string())));
+                    let _ = job.reply.send(Err(WriteError::Storage(e.clone())));
                 }
             }
         }
@@ -176,9 +188,4 @@ fn count(metrics: &Metrics, outcome: &Outcome) {
             metrics.conflicts.fetch_add(1, Relaxed);
         }
     }
-}
-
-/// Milliseconds since the epoch.
-pub fn now_ms() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }

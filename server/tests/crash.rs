@@ -9,6 +9,9 @@
 //!
 //! Run on a SQLite file and on PostgreSQL.
 
+// Helpers outside `#[test]` functions unwrap too: a panic there is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -3,6 +3,9 @@
 //! with RFC 9162's verification, exports, rates, histories, admin auth, metrics, and `verify`.
 //! On PostgreSQL also two server instances appending to one log at once.
 
+// Helpers outside `#[test]` functions unwrap too: a panic there is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::collections::HashSet;

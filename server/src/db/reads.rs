@@ -4,7 +4,6 @@
 
 use std::collections::HashMap;
 
-use sqlx::any::AnyRow;
 use sqlx::{Any, Executor, Row};
 
 use super::params::{bind_all, Param, Placeholders};
@@ -15,10 +14,12 @@ use crate::chain::Link;
 use crate::ledger::tree_head::TreeHead;
 use crate::ledger::Hash;
 
-/// One stored receipt with what the server recorded about it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One stored receipt with what the server recorded about it. Read by column name
+/// (`RECEIPT_COLUMNS` selects every field).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct StoredReceipt {
     /// Position in the log.
+    #[sqlx(try_from = "i64")]
     pub leaf_index: u64,
     /// `consentReceiptID`.
     pub receipt_id: String,
@@ -41,37 +42,19 @@ pub struct StoredReceipt {
     /// Chain link as stored.
     pub chain: String,
     /// The tree head it first appeared under.
+    #[sqlx(try_from = "i64")]
     pub sth_size: u64,
     /// The compact JWS.
     pub jws: String,
     /// The signed acknowledgment given for it.
     pub ack: String,
     /// The Merkle leaf hash as stored.
+    #[sqlx(try_from = "Vec<u8>")]
     pub leaf_hash: Hash,
 }
 
 const RECEIPT_COLUMNS: &str = "leaf_index, receipt_id, principal, consent_ts, received_ms, collection_method, \
      policy_version, decisions, prev_receipt_hash, receipt_hash, chain, sth_size, jws, ack, leaf_hash";
-
-fn receipt(row: &AnyRow) -> Result<StoredReceipt, DbError> {
-    Ok(StoredReceipt {
-        leaf_index: to_u64(row.try_get(0)?, "leaf index")?,
-        receipt_id: row.try_get(1)?,
-        principal: row.try_get(2)?,
-        consent_ts: row.try_get(3)?,
-        received_ms: row.try_get(4)?,
-        collection_method: row.try_get(5)?,
-        policy_version: row.try_get(6)?,
-        decisions: row.try_get(7)?,
-        prev_receipt_hash: row.try_get(8)?,
-        receipt_hash: row.try_get(9)?,
-        chain: row.try_get(10)?,
-        sth_size: to_u64(row.try_get(11)?, "tree head size")?,
-        jws: row.try_get(12)?,
-        ack: row.try_get(13)?,
-        leaf_hash: hash(row.try_get(14)?)?,
-    })
-}
 
 /// The stored JWS and answer of each of `ids` that is in the log.
 pub async fn stored_answers<'c>(
@@ -112,7 +95,7 @@ pub async fn stored_answers<'c>(
 /// A receipt by `consentReceiptID`.
 pub async fn receipt_by_id(db: &Db, id: &str) -> Result<Option<StoredReceipt>, DbError> {
     let sql = format!("SELECT {RECEIPT_COLUMNS} FROM receipts WHERE receipt_id = $1");
-    sqlx::query(&sql).bind(id).fetch_optional(&db.pool).await?.as_ref().map(receipt).transpose()
+    Ok(sqlx::query_as(&sql).bind(id).fetch_optional(&db.pool).await?)
 }
 
 /// A page of receipts in log order after `after` (exclusive; `None` from the start), with
@@ -128,15 +111,13 @@ pub async fn receipts_page(
         "SELECT {RECEIPT_COLUMNS} FROM receipts WHERE leaf_index > $1 AND consent_ts >= $2 AND consent_ts < $3 ORDER BY leaf_index LIMIT $4"
     );
     let after = after.map_or(-1, to_i64);
-    let rows = sqlx::query(&sql).bind(after).bind(from).bind(to).bind(limit).fetch_all(&db.pool).await?;
-    rows.iter().map(receipt).collect()
+    Ok(sqlx::query_as(&sql).bind(after).bind(from).bind(to).bind(limit).fetch_all(&db.pool).await?)
 }
 
 /// Every receipt of one principal, in log order, at most `limit`.
 pub async fn history(db: &Db, principal: &str, limit: i64) -> Result<Vec<StoredReceipt>, DbError> {
     let sql = format!("SELECT {RECEIPT_COLUMNS} FROM receipts WHERE principal = $1 ORDER BY leaf_index LIMIT $2");
-    let rows = sqlx::query(&sql).bind(principal).bind(limit).fetch_all(&db.pool).await?;
-    rows.iter().map(receipt).collect()
+    Ok(sqlx::query_as(&sql).bind(principal).bind(limit).fetch_all(&db.pool).await?)
 }
 
 /// One row of the daily rates.

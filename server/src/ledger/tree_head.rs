@@ -55,14 +55,4 @@ impl SignedTreeHead {
     pub fn is_valid(&self, jwk: &PublicJwk) -> bool {
         open(jwk, TYP, &self.jws).is_some_and(|payload| payload == self.head.payload())
     }
-
-    /// The JSON answer of the log endpoints.
-    pub fn to_json(&self) -> serde_json::Value {
-        serde_json::json!({
-            "treeSize": self.head.size,
-            "rootHash": b64::encode(&self.head.root),
-            "timestamp": self.head.timestamp_ms,
-            "signature": self.jws,
-        })
-    }
 }

@@ -16,15 +16,15 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use futures_util::TryStreamExt;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
-use crate::days::format_day;
-use crate::db::reads;
+use crate::db::reads::{self, DailyRate};
 use crate::error::AppError;
-use crate::export::{self, parse_bound, Format};
+use crate::export::{self, parse_bound, ExportedReceipt, Format};
 use crate::state::AppState;
+use crate::time::format_day;
 
 /// Receipts returned by one history request at most.
 const HISTORY_LIMIT: i64 = 10_000;
@@ -81,41 +81,105 @@ async fn export(State(state): State<AppState>, Query(q): Query<Range>) -> Result
         .into_response())
 }
 
-async fn rates(State(state): State<AppState>, Query(q): Query<Range>) -> Result<Json<serde_json::Value>, AppError> {
+// The answers. Members are in alphabetical order: the order these bodies have always had on the
+// wire (they were `serde_json::Value`s, whose objects sort their keys).
+
+/// `GET /v1/stats/consent-rates`: `{"days":[…]}`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ConsentRates {
+    /// By day, then purpose.
+    pub days: Vec<DailyRateRow>,
+}
+
+/// Granted and refused decisions on one purpose on one UTC day of `consentTimestamp`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DailyRateRow {
+    /// `YYYY-MM-DD`.
+    pub day: String,
+    /// Decisions granting the purpose.
+    pub granted: u64,
+    /// The purpose id.
+    pub purpose: String,
+    /// `granted / (granted + refused)`, 0 when there are none.
+    pub rate: f64,
+    /// Decisions refusing the purpose.
+    pub refused: u64,
+}
+
+impl From<DailyRate> for DailyRateRow {
+    fn from(r: DailyRate) -> Self {
+        let total = r.granted + r.refused;
+        DailyRateRow {
+            day: format_day(r.day),
+            granted: r.granted,
+            purpose: r.purpose,
+            rate: if total == 0 { 0.0 } else { r.granted as f64 / total as f64 },
+            refused: r.refused,
+        }
+    }
+}
+
+/// `GET /v1/principals/{principal}/receipts`: one principal's receipts in log order, as the JSON
+/// Lines export shows them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct History<'a> {
+    /// Receipts whose chain link is a break.
+    pub chain_breaks: usize,
+    /// Receipts listed.
+    pub count: usize,
+    /// The principal asked for.
+    pub principal: &'a str,
+    /// The receipts.
+    pub receipts: Vec<ExportedReceipt<'a>>,
+}
+
+async fn rates(State(state): State<AppState>, Query(q): Query<Range>) -> Result<Json<ConsentRates>, AppError> {
     let (from, to) = q.bounds()?;
     let day = |s: i64| if s == i64::MIN || s == i64::MAX { s } else { s.div_euclid(86_400) };
     let rows = reads::daily_rates(&state.db, day(from), day(to)).await?;
-    let days: Vec<_> = rows
-        .iter()
-        .map(|r| {
-            let total = r.granted + r.refused;
-            serde_json::json!({
-                "day": format_day(r.day),
-                "purpose": r.purpose,
-                "granted": r.granted,
-                "refused": r.refused,
-                "rate": if total == 0 { 0.0 } else { r.granted as f64 / total as f64 },
-            })
-        })
-        .collect();
-    Ok(Json(serde_json::json!({ "days": days })))
+    Ok(Json(ConsentRates { days: rows.into_iter().map(DailyRateRow::from).collect() }))
 }
 
-async fn history(
-    State(state): State<AppState>,
-    Path(principal): Path<String>,
-) -> Result<Json<serde_json::Value>, AppError> {
-    let receipts = reads::history(&state.db, &principal, HISTORY_LIMIT).await?;
-    if receipts.is_empty() {
+async fn history(State(state): State<AppState>, Path(principal): Path<String>) -> Result<Response, AppError> {
+    let rows = reads::history(&state.db, &principal, HISTORY_LIMIT).await?;
+    if rows.is_empty() {
         return Err(AppError::NotFound(format!("no receipts of principal {principal}")));
     }
-    let breaks = receipts.iter().filter(|r| r.chain.starts_with("break")).count();
-    let items: Vec<serde_json::Value> =
-        receipts.iter().map(|r| serde_json::from_str(&export::line(Format::Jsonl, r)).unwrap_or_default()).collect();
-    Ok(Json(serde_json::json!({
-        "principal": principal,
-        "count": items.len(),
-        "chainBreaks": breaks,
-        "receipts": items,
-    })))
+    let chain_breaks = rows.iter().filter(|r| r.chain.starts_with("break")).count();
+    let receipts: Vec<ExportedReceipt> = rows.iter().map(ExportedReceipt::from).collect();
+    // Serialized here, while the rows it borrows are alive.
+    let body = History { chain_breaks, count: receipts.len(), principal: &principal, receipts };
+    Ok(Json(body).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rates_keep_their_wire_form() {
+        let row = |granted, refused| DailyRate { day: 11_016, purpose: "analytics".into(), granted, refused };
+        let rates = ConsentRates { days: vec![row(2, 1).into(), row(0, 0).into()] };
+        assert_eq!(
+            serde_json::to_string(&rates).unwrap(),
+            r#"{"days":[{"day":"2000-02-29","granted":2,"purpose":"analytics","rate":0.6666666666666666,"refused":1},{"day":"2000-02-29","granted":0,"purpose":"analytics","rate":0.0,"refused":0}]}"#
+        );
+    }
+
+    #[test]
+    fn a_history_lists_export_lines() {
+        let rows = [crate::export::tests::stored(None)];
+        let history = History {
+            chain_breaks: 0,
+            count: 1,
+            principal: "p-1",
+            receipts: rows.iter().map(ExportedReceipt::from).collect(),
+        };
+        let line = export::line(Format::Jsonl, &rows[0]);
+        assert_eq!(
+            serde_json::to_string(&history).unwrap(),
+            format!(r#"{{"chainBreaks":0,"count":1,"principal":"p-1","receipts":[{}]}}"#, line.trim_end())
+        );
+    }
 }

@@ -11,7 +11,7 @@ use axum::extract::{Path, Query, State};
 use axum::routing::get;
 use axum::{Json, Router};
 use consentry_receipt::b64;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::db::{reads, tree};
 use crate::error::AppError;
@@ -31,20 +31,86 @@ pub fn router() -> Router<AppState> {
         .route("/v1/log/consistency", get(consistency))
 }
 
+// The answers. Members are in alphabetical order: the order these bodies have always had on the
+// wire (they were `serde_json::Value`s, whose objects sort their keys).
+
+/// A signed tree head: `GET /v1/log/sth`, `GET /v1/log/sth/{size}`, and inside the proofs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TreeHeadBody {
+    /// `MTH` of the first `treeSize` leaves, base64url.
+    pub root_hash: String,
+    /// Compact JWS (`typ` `consentry-sth+jws`) over the other three members.
+    pub signature: String,
+    /// When it was signed, ms since the epoch.
+    pub timestamp: i64,
+    /// Number of leaves.
+    pub tree_size: u64,
+}
+
+impl From<&SignedTreeHead> for TreeHeadBody {
+    fn from(sth: &SignedTreeHead) -> Self {
+        TreeHeadBody {
+            root_hash: b64::encode(&sth.head.root),
+            signature: sth.jws.clone(),
+            timestamp: sth.head.timestamp_ms,
+            tree_size: sth.head.size,
+        }
+    }
+}
+
+/// `GET /v1/log/inclusion`: RFC 9162 §2.1.3 `PATH` of one leaf in a tree.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InclusionProof {
+    /// The leaf hash, base64url.
+    pub leaf_hash: String,
+    /// The leaf's index.
+    pub leaf_index: u64,
+    /// The audit path, base64url hashes.
+    pub proof: Vec<String>,
+    /// Root of the tree of `treeSize` leaves, base64url.
+    pub root_hash: String,
+    /// The signed head of that size, `null` if none was made (heads exist at batch boundaries).
+    pub tree_head: Option<TreeHeadBody>,
+    /// The tree the proof is for.
+    pub tree_size: u64,
+}
+
+/// `GET /v1/log/consistency`: RFC 9162 §2.1.4 `PROOF` between two tree sizes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConsistencyProof {
+    /// The smaller tree size.
+    pub first: u64,
+    /// Its root, base64url.
+    pub first_root: String,
+    /// Its signed head, `null` if none was made.
+    pub first_tree_head: Option<TreeHeadBody>,
+    /// The consistency proof, base64url hashes.
+    pub proof: Vec<String>,
+    /// The larger tree size.
+    pub second: u64,
+    /// Its root, base64url.
+    pub second_root: String,
+    /// Its signed head, `null` if none was made.
+    pub second_tree_head: Option<TreeHeadBody>,
+}
+
 async fn jwks(State(state): State<AppState>) -> Json<serde_json::Value> {
     Json(state.key.jwks())
 }
 
-async fn latest(State(state): State<AppState>) -> Result<Json<serde_json::Value>, AppError> {
+async fn latest(State(state): State<AppState>) -> Result<Json<TreeHeadBody>, AppError> {
     let sth = tree::latest_tree_head(&state.db).await?.ok_or_else(|| AppError::NotFound("the log is empty".into()))?;
-    Ok(Json(sth.to_json()))
+    Ok(Json(TreeHeadBody::from(&sth)))
 }
 
-async fn at_size(State(state): State<AppState>, Path(size): Path<u64>) -> Result<Json<serde_json::Value>, AppError> {
+async fn at_size(State(state): State<AppState>, Path(size): Path<u64>) -> Result<Json<TreeHeadBody>, AppError> {
     let sth = tree::tree_head(&state.db, size)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("no signed tree head of size {size}")))?;
-    Ok(Json(sth.to_json()))
+    Ok(Json(TreeHeadBody::from(&sth)))
 }
 
 /// The latest signed tree head, or 404.
@@ -53,8 +119,8 @@ async fn latest_head(state: &AppState) -> Result<SignedTreeHead, AppError> {
 }
 
 /// The signed head of `size` if one was made (heads exist at batch boundaries).
-async fn head_json(state: &AppState, size: u64) -> Result<serde_json::Value, AppError> {
-    Ok(tree::tree_head(&state.db, size).await?.map_or(serde_json::Value::Null, |h| h.to_json()))
+async fn head_body(state: &AppState, size: u64) -> Result<Option<TreeHeadBody>, AppError> {
+    Ok(tree::tree_head(&state.db, size).await?.as_ref().map(TreeHeadBody::from))
 }
 
 fn b64s(hashes: &[Hash]) -> Vec<String> {
@@ -72,7 +138,7 @@ struct InclusionQuery {
 async fn inclusion(
     State(state): State<AppState>,
     Query(q): Query<InclusionQuery>,
-) -> Result<Json<serde_json::Value>, AppError> {
+) -> Result<Json<InclusionProof>, AppError> {
     let latest = latest_head(&state).await?.head.size;
     let size = q.tree_size.unwrap_or(latest);
     let (index, leaf) = match (&q.id, q.leaf_index) {
@@ -97,14 +163,14 @@ async fn inclusion(
     let mut hashes = tree::span_hashes(&state.db, &wanted).await?;
     let (root, leaf_stored) = (hashes.pop(), hashes.pop());
     let leaf = leaf.or(leaf_stored).unwrap_or_default();
-    Ok(Json(serde_json::json!({
-        "leafIndex": index,
-        "treeSize": size,
-        "leafHash": b64::encode(&leaf),
-        "rootHash": b64::encode(&root.unwrap_or_default()),
-        "proof": b64s(&hashes),
-        "treeHead": head_json(&state, size).await?,
-    })))
+    Ok(Json(InclusionProof {
+        leaf_hash: b64::encode(&leaf),
+        leaf_index: index,
+        proof: b64s(&hashes),
+        root_hash: b64::encode(&root.unwrap_or_default()),
+        tree_head: head_body(&state, size).await?,
+        tree_size: size,
+    }))
 }
 
 #[derive(Deserialize)]
@@ -116,7 +182,7 @@ struct ConsistencyQuery {
 async fn consistency(
     State(state): State<AppState>,
     Query(q): Query<ConsistencyQuery>,
-) -> Result<Json<serde_json::Value>, AppError> {
+) -> Result<Json<ConsistencyProof>, AppError> {
     let latest = latest_head(&state).await?.head.size;
     let second = q.second.unwrap_or(latest);
     if second > latest {
@@ -130,13 +196,58 @@ async fn consistency(
     wanted.push(Span::new(0, second));
     let mut hashes = tree::span_hashes(&state.db, &wanted).await?;
     let (second_root, first_root) = (hashes.pop().unwrap_or_default(), hashes.pop().unwrap_or_default());
-    Ok(Json(serde_json::json!({
-        "first": q.first,
-        "second": second,
-        "firstRoot": b64::encode(&first_root),
-        "secondRoot": b64::encode(&second_root),
-        "proof": b64s(&hashes),
-        "firstTreeHead": head_json(&state, q.first).await?,
-        "secondTreeHead": head_json(&state, second).await?,
-    })))
+    Ok(Json(ConsistencyProof {
+        first: q.first,
+        first_root: b64::encode(&first_root),
+        first_tree_head: head_body(&state, q.first).await?,
+        proof: b64s(&hashes),
+        second,
+        second_root: b64::encode(&second_root),
+        second_tree_head: head_body(&state, second).await?,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ledger::tree_head::TreeHead;
+
+    #[test]
+    fn proofs_keep_their_wire_form() {
+        let sth = SignedTreeHead { head: TreeHead { size: 2, root: [1; 32], timestamp_ms: 5 }, jws: "h.p.s".into() };
+        let (one, two) = (b64::encode(&[1; 32]), b64::encode(&[2; 32]));
+        let head = format!(r#"{{"rootHash":"{one}","signature":"h.p.s","timestamp":5,"treeSize":2}}"#);
+        assert_eq!(serde_json::to_string(&TreeHeadBody::from(&sth)).unwrap(), head);
+
+        let inclusion = InclusionProof {
+            leaf_hash: two.clone(),
+            leaf_index: 1,
+            proof: vec![two.clone()],
+            root_hash: one.clone(),
+            tree_head: Some(TreeHeadBody::from(&sth)),
+            tree_size: 2,
+        };
+        assert_eq!(
+            serde_json::to_string(&inclusion).unwrap(),
+            format!(
+                r#"{{"leafHash":"{two}","leafIndex":1,"proof":["{two}"],"rootHash":"{one}","treeHead":{head},"treeSize":2}}"#
+            )
+        );
+
+        let consistency = ConsistencyProof {
+            first: 1,
+            first_root: two.clone(),
+            first_tree_head: None,
+            proof: vec![],
+            second: 2,
+            second_root: one.clone(),
+            second_tree_head: Some(TreeHeadBody::from(&sth)),
+        };
+        assert_eq!(
+            serde_json::to_string(&consistency).unwrap(),
+            format!(
+                r#"{{"first":1,"firstRoot":"{two}","firstTreeHead":null,"proof":[],"second":2,"secondRoot":"{one}","secondTreeHead":{head}}}"#
+            )
+        );
+    }
 }

@@ -15,17 +15,19 @@ use axum::routing::post;
 use axum::{Json, Router};
 use consentry_receipt::jws::MAX_JWS_BYTES;
 
+use crate::ack::AnswerBody;
 use crate::error::AppError;
 use crate::intake::{admit, Refusal};
 use crate::state::AppState;
-use crate::writer::{now_ms, Outcome};
+use crate::time::now_ms;
+use crate::writer::Outcome;
 
 /// The receipts router.
 pub fn router() -> Router<AppState> {
     Router::new().route("/v1/receipts", post(post_receipt))
 }
 
-async fn post_receipt(State(state): State<AppState>, request: Request) -> Result<Json<serde_json::Value>, AppError> {
+async fn post_receipt(State(state): State<AppState>, request: Request) -> Result<Json<AnswerBody>, AppError> {
     let started = Instant::now();
     let (parts, body) = request.into_parts();
     check_origin(&state, &parts.headers)?;
@@ -50,7 +52,7 @@ async fn post_receipt(State(state): State<AppState>, request: Request) -> Result
         Outcome::Conflict => return Err(AppError::Conflict(id)),
     };
     state.metrics.receipt_latency.observe(started.elapsed());
-    Ok(Json(answer.to_json()))
+    Ok(Json(answer.body()))
 }
 
 /// Media type, size and receipt rules; nothing is stored here.

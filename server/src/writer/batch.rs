@@ -12,37 +12,28 @@ use std::collections::HashMap;
 
 use sqlx::Row;
 
+pub use super::leaf::Item;
+use super::leaf::{Leaf, Tx};
 use super::rows::{insert_nodes, insert_receipts, upsert_rates};
-use super::Outcome;
 use crate::ack::{self, Answer};
 use crate::chain::Link;
 use crate::db::params::{bind_all, Param, Placeholders};
 use crate::db::reads::stored_answers;
 use crate::db::{to_i64, to_u64, Backend, Db, DbError};
-use crate::intake::Admitted;
 use crate::keys::{KeyError, ServerKey};
 use crate::ledger::merkle::leaf_hash;
 use crate::ledger::tree_head::TreeHead;
 use crate::ledger::{Frontier, Hash, NodeKey};
 
-/// One receipt of a batch.
-pub struct Item<'a> {
-    /// The admitted receipt.
-    pub admitted: &'a Admitted,
-    /// When it arrived, ms since the epoch.
-    pub received_ms: i64,
-}
-
-/// A new leaf of this batch.
-pub(super) struct Leaf<'a> {
-    /// The receipt.
-    pub(super) item: &'a Item<'a>,
-    /// Its leaf index.
-    pub(super) index: u64,
-    /// Its leaf hash.
-    pub(super) hash: Hash,
-    /// Its chain link.
-    pub(super) link: Link,
+/// What became of a submitted receipt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Appended to the log now.
+    Appended(Answer),
+    /// Already in the log with the same JWS: the stored answer.
+    Duplicate(Answer),
+    /// Already in the log with other content under the same `consentReceiptID`.
+    Conflict,
 }
 
 /// What became of each item before the tree head is known.
@@ -143,9 +134,6 @@ pub async fn append(db: &Db, key: &ServerKey, items: &[Item<'_>], now_ms: i64) -
         })
         .collect())
 }
-
-/// The append transaction.
-pub(super) type Tx = sqlx::Transaction<'static, sqlx::Any>;
 
 /// One signed ack per new leaf. A batch's signatures are a tenth of its time, so a large batch is
 /// signed on two threads (this runs on the writer's own thread, where blocking is fine).

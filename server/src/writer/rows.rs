@@ -3,19 +3,12 @@
 
 use std::collections::HashMap;
 
-use consentry_receipt::json::Value;
-
-use super::batch::{Leaf, Tx};
+use super::leaf::{Leaf, Tx};
 use crate::ack::Answer;
+use crate::db::decisions::decisions_json;
 use crate::db::params::{bind_all, Param, Placeholders};
 use crate::db::{to_i64, Backend, DbError};
 use crate::ledger::{Hash, NodeKey};
-
-/// `{"purposes":{…},"services":{…}}` of a receipt, as stored for exports and history.
-pub fn decisions_json(r: &consentry_receipt::Receipt) -> String {
-    let flags = |d: &[(String, bool)]| Value::object(d.iter().map(|(k, v)| (k.clone(), Value::Bool(*v))));
-    Value::object([("purposes", flags(&r.purpose_decisions)), ("services", flags(&r.service_decisions))]).to_string()
-}
 
 pub(super) async fn insert_receipts(
     tx: &mut Tx,
@@ -41,7 +34,7 @@ pub(super) async fn insert_receipts(
                 Param::Text(r.principal.clone()),
                 Param::Int(r.timestamp),
                 Param::Int(leaf.item.received_ms),
-                Param::Text(r.collection_method.clone()),
+                Param::Text(r.collection_method.to_string()),
                 Param::Text(r.policy_version.clone()),
                 Param::Text(decisions_json(r)),
                 Param::OptText(r.prev_receipt_hash.clone()),

@@ -5,7 +5,8 @@
 //! the role and database `cargo xtask setup` creates. When it cannot be reached the test FAILS with
 //! a message saying so: nothing is skipped silently.
 
-#![allow(dead_code)]
+// Helpers outside `#[test]` functions: a failed unwrap here is a failed test, which is what we want.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 pub mod client;
 pub mod process;

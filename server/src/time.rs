@@ -1,5 +1,13 @@
-//! UTC calendar dates for exports and daily rates, without a date-time dependency: days since
-//! 1970-01-01 to and from `YYYY-MM-DD` (proleptic Gregorian), and RFC 3339 timestamps.
+//! The server's clock and UTC calendar dates, without a date-time dependency: [`now_ms`], days
+//! since 1970-01-01 to and from `YYYY-MM-DD` (proleptic Gregorian) for exports and daily rates,
+//! and RFC 3339 timestamps.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// Milliseconds since the epoch.
+pub fn now_ms() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+}
 
 /// `YYYY-MM-DD` of a day number.
 pub fn format_day(day: i64) -> String {
