@@ -1,54 +1,34 @@
 //! # Consentry
 //!
 //! An explicit-consent banner and preference center, compiled to WebAssembly and embedded on any site
-//! with one `<script>` tag.
+//! with one `<script>` tag. Three layers, each allowed to use only the ones before it:
 //!
-//! The crate is split in two:
+//! 1. **model** — the `consentry-model` crate, re-exported as [`model`]: every rule of consent
+//!    (configuration, decisions, the page session, when to ask again, storage codecs, notices and
+//!    receipts, the names of the page contract). Pure Rust with no browser dependency, tested natively.
+//! 2. **browser** — `src/browser/`, only on `wasm32`: effects and nothing else. Every `JsValue` stops
+//!    here and becomes a typed error (`BrowserError`, `EmbedError`, `CryptoError`) or a plain value;
+//!    the runtime carries out the effects the model returns (storage, gated scripts, cookies,
+//!    receipts, `consentry:*` events, `window.consentry`).
+//! 3. **ui** — `src/ui/`, only on `wasm32`: Leptos components that render the reactive state and call
+//!    one runtime method per interaction. They decide nothing.
 //!
-//! * a **pure core** that compiles and is tested natively: [`config`] (parsing and validating the site
-//!   owner's configuration), [`consent`] (decisions per purpose and service, and their transitions),
-//!   [`choice`] (a recorded choice and when to ask again), [`record`] (its storage format), [`i18n`]
-//!   (language negotiation and interface strings), [`cookies`] (cookie patterns); JSON comes from the
-//!   shared `consentry-receipt` crate;
-//! * **browser adapters** around it, only on `wasm32`: `storage` (localStorage with an in-memory
-//!   fallback), `gating` (running consented scripts and iframes, deleting cookies), `events` and `api`
-//!   (the `consentry:*` DOM events and `window.consentry`), `ui` (the Leptos components) and `embed`
-//!   (start-up: find the configuration, mount the widget in a shadow root).
-//!
-//! Nothing in the core touches a `JsValue`; nothing in the adapters decides anything.
+//! What is public is what the embed and the browser tests need: [`boot`] (called by `consentry.js`),
+//! [`start`] with the [`Mounted`] handle it returns (dropping it removes the widget and everything it
+//! installed), [`Store`], and the error types.
 
-#![deny(missing_docs)]
-
-pub mod choice;
-pub mod config;
-pub mod consent;
-pub mod cookies;
-pub mod i18n;
-pub mod receipt;
-pub mod receipt_log;
-pub mod record;
-pub mod session;
-
-pub use consentry_receipt::json;
+pub use consentry_model as model;
 
 #[cfg(target_arch = "wasm32")]
-pub mod api;
+mod browser;
 #[cfg(target_arch = "wasm32")]
-pub mod app;
-#[cfg(target_arch = "wasm32")]
-pub mod crypto;
-#[cfg(target_arch = "wasm32")]
-pub mod embed;
-#[cfg(target_arch = "wasm32")]
-pub mod events;
-#[cfg(target_arch = "wasm32")]
-pub mod gating;
-#[cfg(target_arch = "wasm32")]
-pub mod receipts;
-#[cfg(target_arch = "wasm32")]
-pub mod storage;
-#[cfg(target_arch = "wasm32")]
-pub mod ui;
+mod ui;
 
-#[cfg(test)]
-pub(crate) mod fixtures;
+#[cfg(target_arch = "wasm32")]
+pub use browser::crypto::CryptoError;
+#[cfg(target_arch = "wasm32")]
+pub use browser::embed::{boot, start, EmbedError, FetchError, Mounted};
+#[cfg(target_arch = "wasm32")]
+pub use browser::error::BrowserError;
+#[cfg(target_arch = "wasm32")]
+pub use browser::storage::{Backend, Store};

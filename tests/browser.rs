@@ -1,14 +1,17 @@
 //! Browser tests (`wasm-bindgen-test`, headless Chromium): the widget's components and adapters in a
-//! real DOM. Every test mounts a fresh widget and removes it afterwards; they share one page.
+//! real DOM. Every test mounts a fresh widget and holds its [`Mounted`] handle; dropping it at the end
+//! of the test takes the widget, `window.consentry`, its listeners and its observer off the page
+//! they all share.
 
 #![cfg(target_arch = "wasm32")]
+// A test's helpers may panic: a panic is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use consentry::config::Config;
-use consentry::embed;
-use consentry::storage::Store;
+use consentry::model::config::Config;
+use consentry::{start, EmbedError, Mounted, Store};
+use leptos::task::tick;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
 use web_sys::{Document, Element, HtmlElement};
 
@@ -42,17 +45,12 @@ fn reset() {
     doc.document_element().unwrap().set_attribute("lang", "en").unwrap();
 }
 
-async fn tick() {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window().unwrap().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 10).unwrap();
-    });
-    JsFuture::from(promise).await.unwrap();
-}
-
-async fn mount(config: &str, store: Store) {
+#[must_use = "the widget is removed when the handle drops"]
+async fn mount(config: &str, store: Store) -> Mounted {
     reset();
-    embed::start(Config::from_json(config).unwrap(), store).unwrap();
+    let mounted = start(Config::from_json(config).unwrap(), store).unwrap();
     tick().await;
+    mounted
 }
 
 fn shadow() -> web_sys::ShadowRoot {
@@ -92,7 +90,7 @@ fn stored() -> Option<String> {
 
 #[wasm_bindgen_test]
 async fn banner_offers_three_equal_buttons_and_grants_nothing() {
-    mount(CONFIG, Store::open()).await;
+    let _widget = mount(CONFIG, Store::open()).await;
     let buttons = all(".cs-banner button");
     let actions: Vec<String> = buttons.iter().map(|b| b.get_attribute("data-action").unwrap()).collect();
     assert_eq!(actions, ["accept-all", "reject-all", "customize"]);
@@ -109,7 +107,7 @@ async fn banner_offers_three_equal_buttons_and_grants_nothing() {
 
 #[wasm_bindgen_test]
 async fn accept_all_closes_stores_and_announces() {
-    mount(CONFIG, Store::open()).await;
+    let _widget = mount(CONFIG, Store::open()).await;
     let seen = std::rc::Rc::new(std::cell::RefCell::new(None::<JsValue>));
     let s = seen.clone();
     let listener = Closure::<dyn Fn(web_sys::CustomEvent)>::new(move |e: web_sys::CustomEvent| {
@@ -131,7 +129,7 @@ async fn accept_all_closes_stores_and_announces() {
 
 #[wasm_bindgen_test]
 async fn preference_center_switches_are_off_and_save_per_service() {
-    mount(CONFIG, Store::open()).await;
+    let _widget = mount(CONFIG, Store::open()).await;
     click("[data-action=\"customize\"]").await;
     let dialog = find("[role=\"dialog\"]").expect("preference center open");
     assert_eq!(dialog.get_attribute("aria-modal").as_deref(), Some("true"));
@@ -156,7 +154,7 @@ async fn preference_center_switches_are_off_and_save_per_service() {
 
 #[wasm_bindgen_test]
 async fn escape_closes_back_to_the_banner_without_deciding() {
-    mount(CONFIG, Store::open()).await;
+    let _widget = mount(CONFIG, Store::open()).await;
     click("[data-action=\"customize\"]").await;
     let dialog = find("[role=\"dialog\"]").unwrap();
     let init = web_sys::KeyboardEventInit::new();
@@ -172,7 +170,7 @@ async fn escape_closes_back_to_the_banner_without_deciding() {
 
 #[wasm_bindgen_test]
 async fn gated_script_runs_once_only_after_consent_and_iframe_loads() {
-    mount(CONFIG, Store::open()).await;
+    let _widget = mount(CONFIG, Store::open()).await;
     let doc = document();
     let script = doc.create_element("script").unwrap();
     script.set_attribute("type", "text/plain").unwrap();
@@ -201,7 +199,7 @@ async fn gated_script_runs_once_only_after_consent_and_iframe_loads() {
 
 #[wasm_bindgen_test]
 async fn withdrawal_deletes_the_services_cookies() {
-    mount(CONFIG, Store::open()).await;
+    let _widget = mount(CONFIG, Store::open()).await;
     let doc: web_sys::HtmlDocument = document().unchecked_into();
     api_call("acceptAll", None);
     doc.set_cookie("_pk_id.test=1; path=/").unwrap();
@@ -215,7 +213,7 @@ async fn withdrawal_deletes_the_services_cookies() {
 
 #[wasm_bindgen_test]
 async fn memory_store_keeps_the_choice_when_storage_is_unavailable() {
-    mount(CONFIG, Store::memory_only()).await;
+    let _widget = mount(CONFIG, Store::memory_only()).await;
     click("[data-action=\"reject-all\"]").await;
     let state = api_call("state", None);
     let storage = js_sys::Reflect::get(&state, &"storage".into()).unwrap();
@@ -227,13 +225,14 @@ async fn memory_store_keeps_the_choice_when_storage_is_unavailable() {
 
 #[wasm_bindgen_test]
 async fn stored_choice_is_applied_and_french_is_chosen_from_the_page() {
-    mount(CONFIG, Store::open()).await;
+    let first = mount(CONFIG, Store::open()).await;
     click("[data-action=\"accept-all\"]").await;
     let raw = stored().unwrap();
+    drop(first);
     reset();
     web_sys::window().unwrap().local_storage().unwrap().unwrap().set_item("consentry", &raw).unwrap();
     document().document_element().unwrap().set_attribute("lang", "fr").unwrap();
-    embed::start(Config::from_json(CONFIG).unwrap(), Store::open()).unwrap();
+    let _widget = start(Config::from_json(CONFIG).unwrap(), Store::open()).unwrap();
     tick().await;
     assert!(find(".cs-banner").is_none(), "a stored choice is not asked again");
     assert!(granted("marketing"));
@@ -246,7 +245,46 @@ async fn stored_choice_is_applied_and_french_is_chosen_from_the_page() {
 
 #[wasm_bindgen_test]
 async fn a_second_mount_is_refused() {
-    mount(CONFIG, Store::open()).await;
-    let again = embed::start(Config::from_json(CONFIG).unwrap(), Store::open());
-    assert!(again.is_err());
+    let _widget = mount(CONFIG, Store::open()).await;
+    let again = start(Config::from_json(CONFIG).unwrap(), Store::open());
+    assert!(matches!(again, Err(EmbedError::AlreadyMounted)), "{:?}", again.err());
+    let message = start(Config::from_json(CONFIG).unwrap(), Store::open()).err().unwrap().to_string();
+    assert_eq!(message, "an element with id \"consentry\" already exists: is the script included twice?");
+    assert!(find(".cs-banner").is_some(), "the first widget is untouched");
+    assert!(granted("necessary"));
+}
+
+#[wasm_bindgen_test]
+async fn dropping_the_handle_takes_everything_off_the_page() {
+    let widget = mount(CONFIG, Store::open()).await;
+    let window = web_sys::window().unwrap();
+    let doc = document();
+    assert!(js_sys::Reflect::has(&window, &"consentry".into()).unwrap());
+    let link = doc.create_element("a").unwrap();
+    link.set_attribute("href", "#prefs").unwrap();
+    link.set_attribute("data-consentry-open", "").unwrap();
+    doc.body().unwrap().append_child(&link).unwrap();
+    link.unchecked_ref::<HtmlElement>().click();
+    tick().await;
+    assert!(find("[role=\"dialog\"]").is_some(), "the link opens the preference center while mounted");
+    drop(widget);
+    tick().await;
+    assert!(doc.get_element_by_id("consentry").is_none(), "the host element is gone");
+    assert!(!js_sys::Reflect::has(&window, &"consentry".into()).unwrap(), "window.consentry is gone");
+    // The click listener is gone: a click on the link is the page's own again (no error, no widget).
+    link.unchecked_ref::<HtmlElement>().click();
+    // The observer is gone: gated content added now stays inert.
+    let script = doc.create_element("script").unwrap();
+    script.set_attribute("type", "text/plain").unwrap();
+    script.set_attribute("data-consent", "necessary").unwrap();
+    script.set_text_content(Some("window.__csAfterUnmount = true;"));
+    doc.body().unwrap().append_child(&script).unwrap();
+    tick().await;
+    assert!(js_sys::Reflect::get(&window, &"__csAfterUnmount".into()).unwrap().is_undefined());
+    assert!(!script.has_attribute("data-consentry-done"));
+    script.remove();
+    link.remove();
+    // And the page can mount a widget again.
+    let _again = mount(CONFIG, Store::open()).await;
+    assert!(find(".cs-banner").is_some());
 }

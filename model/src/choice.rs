@@ -1,74 +1,14 @@
 //! A visitor's recorded choice: the decisions plus when, how and under which policy they were made,
 //! and the rule for when to ask again.
 
-use crate::config::Config;
+use crate::config::{Config, ServiceKey};
 use crate::consent::Decisions;
+use crate::target::Target;
 
 /// Milliseconds in a day.
 pub const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 
-/// The layer of the notice where a decision was made.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Layer {
-    /// The first-layer banner.
-    Banner,
-    /// The preference center.
-    Preferences,
-    /// The JavaScript API (`window.consentry.acceptAll()` …).
-    Api,
-}
-
-impl Layer {
-    /// The name used in storage, events and receipts.
-    pub fn name(self) -> &'static str {
-        match self {
-            Layer::Banner => "banner",
-            Layer::Preferences => "preferences",
-            Layer::Api => "api",
-        }
-    }
-
-    /// Parses a stored name.
-    pub fn from_name(s: &str) -> Option<Self> {
-        [Layer::Banner, Layer::Preferences, Layer::Api].into_iter().find(|l| l.name() == s)
-    }
-}
-
-/// The button (or call) that made a decision.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
-    /// Accept all.
-    AcceptAll,
-    /// Reject all.
-    RejectAll,
-    /// Save the switches as set.
-    Save,
-}
-
-impl Action {
-    /// The name used in storage, events and receipts (same as the button's `data-action`).
-    pub fn name(self) -> &'static str {
-        match self {
-            Action::AcceptAll => "accept-all",
-            Action::RejectAll => "reject-all",
-            Action::Save => "save",
-        }
-    }
-
-    /// Parses a stored name.
-    pub fn from_name(s: &str) -> Option<Self> {
-        [Action::AcceptAll, Action::RejectAll, Action::Save].into_iter().find(|a| a.name() == s)
-    }
-}
-
-/// How a decision was made: which layer, which button.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Method {
-    /// Where.
-    pub layer: Layer,
-    /// Which button or call.
-    pub action: Action,
-}
+pub use consentry_receipt::vocab::{Action, Layer, Method};
 
 /// A recorded choice.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -133,8 +73,8 @@ impl Choice {
     }
 
     /// Whether the visitor must be asked (again), given the stored choice, if any. `asked` lists the
-    /// purpose ids and `purpose/service` keys the stored choice covers.
-    pub fn prompt_reason(stored: Option<&Choice>, config: &Config, now: i64, asked: &[String]) -> Option<PromptReason> {
+    /// purposes and services the stored choice covers.
+    pub fn prompt_reason(stored: Option<&Choice>, config: &Config, now: i64, asked: &[Target]) -> Option<PromptReason> {
         let Some(choice) = stored else { return Some(PromptReason::NoChoice) };
         if choice.policy_version != config.policy_version {
             return Some(PromptReason::PolicyChanged);
@@ -142,10 +82,11 @@ impl Choice {
         if now >= choice.expires || now < choice.created - DAY_MS {
             return Some(PromptReason::Expired);
         }
-        let was_asked = |key: &str| asked.iter().any(|a| a == key);
-        let new_service =
-            |p: &crate::config::Purpose| p.services.iter().any(|s| !was_asked(&format!("{}/{}", p.id, s.id)));
-        if config.optional_purposes().any(|p| !was_asked(p.id.as_str()) || new_service(p)) {
+        let was_asked = |target: Target| asked.contains(&target);
+        let new_service = |p: &crate::config::Purpose| {
+            p.services.iter().any(|s| !was_asked(Target::Service(ServiceKey::new(&p.id, &s.id))))
+        };
+        if config.optional_purposes().any(|p| !was_asked(Target::Purpose(p.id.clone())) || new_service(p)) {
             return Some(PromptReason::NewPurpose);
         }
         None

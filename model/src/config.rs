@@ -108,6 +108,30 @@ pub enum FloatingButton {
     Hidden,
 }
 
+impl FloatingButton {
+    /// Every position, in the order the schema lists them.
+    pub const ALL: [FloatingButton; 3] =
+        [FloatingButton::BottomLeft, FloatingButton::BottomRight, FloatingButton::Hidden];
+
+    /// The configuration's name for it.
+    pub fn name(self) -> &'static str {
+        match self {
+            FloatingButton::BottomLeft => "bottom-left",
+            FloatingButton::BottomRight => "bottom-right",
+            FloatingButton::Hidden => "hidden",
+        }
+    }
+
+    /// The class of the persistent control (`None` when it is hidden).
+    pub fn class(self) -> Option<&'static str> {
+        match self {
+            FloatingButton::BottomLeft => Some("cs-floating cs-floating--left"),
+            FloatingButton::BottomRight => Some("cs-floating cs-floating--right"),
+            FloatingButton::Hidden => None,
+        }
+    }
+}
+
 /// Colour scheme.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Theme {
@@ -118,6 +142,29 @@ pub enum Theme {
     Light,
     /// Always dark.
     Dark,
+}
+
+impl Theme {
+    /// Every scheme, in the order the schema lists them.
+    pub const ALL: [Theme; 3] = [Theme::Auto, Theme::Light, Theme::Dark];
+
+    /// The configuration's name for it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Theme::Auto => "auto",
+            Theme::Light => "light",
+            Theme::Dark => "dark",
+        }
+    }
+
+    /// The classes of the widget's root element.
+    pub fn class(self) -> &'static str {
+        match self {
+            Theme::Auto => "cs-root cs-auto",
+            Theme::Light => "cs-root cs-light",
+            Theme::Dark => "cs-root cs-dark",
+        }
+    }
 }
 
 /// Presentation settings.
@@ -335,7 +382,7 @@ fn parse_service(v: &Value, path: &str, languages: &[String]) -> Result<Service>
     for (i, c) in o.opt_array("cookies")?.iter().enumerate() {
         let cp = format!("{}[{i}]", o.path_of("cookies"));
         let raw = string_at(c, &cp)?;
-        cookies.push(CookiePattern::parse(&raw).map_err(|rule| ConfigError::new(cp, rule))?);
+        cookies.push(CookiePattern::parse(&raw).map_err(|e| ConfigError::new(cp, e.to_string()))?);
     }
     let policy_url = o.opt_string("policy_url")?;
     if let Some(url) = &policy_url {
@@ -344,35 +391,24 @@ fn parse_service(v: &Value, path: &str, languages: &[String]) -> Result<Service>
     Ok(Service { id, name, description, cookies, policy_url })
 }
 
+/// The value of `all` whose `name` is `text`, or an error at `path` listing the names.
+fn one_of<T: Copy>(text: &str, all: &[T], name: fn(T) -> &'static str, path: impl FnOnce() -> String) -> Result<T> {
+    all.iter().copied().find(|v| name(*v) == text).ok_or_else(|| {
+        let names: Vec<String> = all.iter().map(|v| format!("\"{}\"", name(*v))).collect();
+        ConfigError::new(path(), format!("\"{text}\" must be one of {}", names.join(", ")))
+    })
+}
+
 fn parse_ui(root: &Obj, languages: &[String]) -> Result<UiConfig> {
     let mut ui = UiConfig::default();
     if let Some(v) = root.get("ui") {
         let o = Obj::new(v, root.path_of("ui"), &["floating_button", "theme", "texts"])?;
         if let Some(pos) = o.opt_string("floating_button")? {
-            ui.floating_button = match pos.as_str() {
-                "bottom-left" => FloatingButton::BottomLeft,
-                "bottom-right" => FloatingButton::BottomRight,
-                "hidden" => FloatingButton::Hidden,
-                other => {
-                    return Err(ConfigError::new(
-                        o.path_of("floating_button"),
-                        format!("\"{other}\" must be one of \"bottom-left\", \"bottom-right\", \"hidden\""),
-                    ))
-                }
-            };
+            ui.floating_button =
+                one_of(&pos, &FloatingButton::ALL, FloatingButton::name, || o.path_of("floating_button"))?;
         }
         if let Some(theme) = o.opt_string("theme")? {
-            ui.theme = match theme.as_str() {
-                "auto" => Theme::Auto,
-                "light" => Theme::Light,
-                "dark" => Theme::Dark,
-                other => {
-                    return Err(ConfigError::new(
-                        o.path_of("theme"),
-                        format!("\"{other}\" must be one of \"auto\", \"light\", \"dark\""),
-                    ))
-                }
-            };
+            ui.theme = one_of(&theme, &Theme::ALL, Theme::name, || o.path_of("theme"))?;
         }
         if let Some(texts) = o.get("texts") {
             let tp = o.path_of("texts");
@@ -406,5 +442,7 @@ fn parse_ui(root: &Obj, languages: &[String]) -> Result<UiConfig> {
     Ok(ui)
 }
 
+#[cfg(test)]
+mod schema_sync;
 #[cfg(test)]
 mod tests;

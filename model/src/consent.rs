@@ -6,6 +6,7 @@
 
 use crate::config::{Config, PurposeId, ServiceKey};
 use crate::cookies::CookiePattern;
+use crate::target::Target;
 
 /// What the visitor decided, for every purpose and service of one configuration.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,9 +38,9 @@ impl Decisions {
         Self::all(config, true)
     }
 
-    /// Only the required purposes.
+    /// Only the required purposes: "reject all" leaves exactly the state before any choice.
     pub fn reject_all(config: &Config) -> Self {
-        Self::all(config, false)
+        Self::none(config)
     }
 
     fn all(config: &Config, on: bool) -> Self {
@@ -58,33 +59,47 @@ impl Decisions {
     /// Rebuilds decisions from stored maps, keeping only ids the configuration knows; anything
     /// missing or unknown is treated as refused (a service added to a granted purpose included),
     /// and required purposes as granted.
-    pub fn from_maps<'a>(
+    pub fn from_maps(
         config: &Config,
-        purposes: impl IntoIterator<Item = (&'a str, bool)>,
-        services: impl IntoIterator<Item = (&'a str, bool)>,
+        purposes: impl IntoIterator<Item = (PurposeId, bool)>,
+        services: impl IntoIterator<Item = (ServiceKey, bool)>,
     ) -> Self {
         let mut out = Self::none(config);
-        let services: Vec<(&str, bool)> = services.into_iter().collect();
+        let services: Vec<(ServiceKey, bool)> = services.into_iter().collect();
         for (id, on) in purposes {
-            let Some(p) = config.purpose(id) else { continue };
+            let Some(p) = config.purpose(id.as_str()) else { continue };
             if p.services.is_empty() {
-                out.set_purpose(config, id, on);
+                out.set_purpose(config, &id, on);
             } else {
                 for s in &p.services {
                     let key = ServiceKey::new(&p.id, &s.id);
                     // A service the record does not mention was never asked about: it stays off.
-                    let name = key.to_string();
-                    let svc_on = services.iter().find(|(k, _)| *k == name).is_some_and(|(_, v)| *v);
-                    out.set_service(config, id, s.id.as_str(), on && svc_on);
+                    let svc_on = services.iter().find(|(k, _)| *k == key).is_some_and(|(_, v)| *v);
+                    out.set_service(config, &key, on && svc_on);
                 }
             }
         }
         out
     }
 
-    /// Turns a purpose on or off, with all its services. Required purposes stay on; unknown ids are ignored.
-    pub fn set_purpose(&mut self, config: &Config, id: &str, on: bool) {
-        let Some(p) = config.purpose(id) else { return };
+    /// Turns `target` on or off: a purpose with all its services, or one service (its purpose is on
+    /// while any of its services is). Required purposes stay on; targets the configuration does not
+    /// list are ignored.
+    pub fn set(&mut self, config: &Config, target: &Target, on: bool) {
+        match target {
+            Target::Purpose(p) => self.set_purpose(config, p, on),
+            Target::Service(k) => self.set_service(config, k, on),
+        }
+    }
+
+    /// Flips `target`'s switch: what a click on it in the preference center does.
+    pub fn toggle(&mut self, config: &Config, target: &Target) {
+        let on = !self.granted(target);
+        self.set(config, target, on);
+    }
+
+    fn set_purpose(&mut self, config: &Config, id: &PurposeId, on: bool) {
+        let Some(p) = config.purpose(id.as_str()) else { return };
         if p.required {
             return;
         }
@@ -94,23 +109,21 @@ impl Decisions {
         }
     }
 
-    /// Turns one service on or off; its purpose is on while any of its services is.
-    pub fn set_service(&mut self, config: &Config, purpose: &str, service: &str, on: bool) {
-        let Some(p) = config.purpose(purpose) else { return };
-        let Some(s) = p.services.iter().find(|s| s.id.as_str() == service) else { return };
-        if p.required {
+    fn set_service(&mut self, config: &Config, key: &ServiceKey, on: bool) {
+        let Some(p) = config.purpose(key.purpose.as_str()) else { return };
+        if p.required || !p.services.iter().any(|s| s.id == key.service) {
             return;
         }
-        put(&mut self.services, &ServiceKey::new(&p.id, &s.id), on);
+        put(&mut self.services, key, on);
         let any = p.services.iter().any(|s| lookup(&self.services, &ServiceKey::new(&p.id, &s.id)));
         put(&mut self.purposes, &p.id, any);
     }
 
-    /// Whether `target` is granted: a purpose id, or `purpose/service`. Unknown targets are not granted.
-    pub fn granted(&self, target: &str) -> bool {
-        match target.split_once('/') {
-            None => self.purposes.iter().any(|(k, v)| *v && k.as_str() == target),
-            Some((p, s)) => self.services.iter().any(|(k, v)| *v && k.purpose.as_str() == p && k.service.as_str() == s),
+    /// Whether `target` is granted. Targets the configuration does not list are not granted.
+    pub fn granted(&self, target: &Target) -> bool {
+        match target {
+            Target::Purpose(p) => lookup(&self.purposes, p),
+            Target::Service(k) => lookup(&self.services, k),
         }
     }
 

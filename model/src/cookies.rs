@@ -5,15 +5,37 @@
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CookiePattern(String);
 
+/// Why a cookie name pattern is refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BadPattern {
+    /// Empty, or a character that cannot appear in a cookie name.
+    NotAName(String),
+    /// `*` alone (or only `*`s): it would match every cookie.
+    Everything,
+}
+
+impl std::fmt::Display for BadPattern {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BadPattern::NotAName(raw) => write!(f, "\"{raw}\" is not a cookie name pattern"),
+            BadPattern::Everything => {
+                f.write_str("a pattern of `*` alone would delete every cookie of the site; name the cookies")
+            }
+        }
+    }
+}
+
+impl std::error::Error for BadPattern {}
+
 impl CookiePattern {
     /// Checks a pattern: non-empty, no characters that cannot appear in a cookie name, not `*` alone.
-    pub fn parse(raw: &str) -> Result<Self, String> {
+    pub fn parse(raw: &str) -> Result<Self, BadPattern> {
         let bad = |c: char| c.is_whitespace() || c.is_control() || matches!(c, ';' | ',' | '=' | '"');
         if raw.is_empty() || raw.chars().any(bad) {
-            return Err(format!("\"{raw}\" is not a cookie name pattern"));
+            return Err(BadPattern::NotAName(raw.to_string()));
         }
         if raw.chars().all(|c| c == '*') {
-            return Err("a pattern of `*` alone would delete every cookie of the site; name the cookies".to_string());
+            return Err(BadPattern::Everything);
         }
         Ok(Self(raw.to_string()))
     }
@@ -66,6 +88,33 @@ pub fn candidate_domains(hostname: &str) -> Vec<String> {
     (0..labels.len() - 1).map(|i| labels[i..].join(".")).collect()
 }
 
+/// The paths a cookie visible at `pathname` may have been set for: the root and each ancestor of the
+/// current path (`/`, `/shop`, `/shop/cart` for `/shop/cart`), since a cookie is deleted only on the
+/// path it was set with.
+pub fn candidate_paths(pathname: &str) -> Vec<String> {
+    let mut paths = vec!["/".to_string()];
+    let mut prefix = String::new();
+    for segment in pathname.split('/').filter(|s| !s.is_empty()) {
+        prefix.push('/');
+        prefix.push_str(segment);
+        paths.push(prefix.clone());
+    }
+    paths
+}
+
+/// The `document.cookie` assignments that delete cookie `name` on every candidate path and domain:
+/// one per path without a domain (a host-only cookie), then one per path and domain.
+pub fn deletions(name: &str, paths: &[String], domains: &[String]) -> Vec<String> {
+    let mut out = Vec::with_capacity(paths.len() * (domains.len() + 1));
+    for path in paths {
+        out.push(format!("{name}=; Max-Age=0; path={path}"));
+        for domain in domains {
+            out.push(format!("{name}=; Max-Age=0; path={path}; domain={domain}"));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -87,10 +136,11 @@ mod tests {
 
     #[test]
     fn refuses_bad_patterns() {
-        assert!(CookiePattern::parse("").is_err());
-        assert!(CookiePattern::parse("*").is_err());
-        assert!(CookiePattern::parse("a b").is_err());
-        assert!(CookiePattern::parse("a;b").is_err());
+        assert_eq!(CookiePattern::parse(""), Err(BadPattern::NotAName(String::new())));
+        assert_eq!(CookiePattern::parse("*"), Err(BadPattern::Everything));
+        assert_eq!(CookiePattern::parse("**"), Err(BadPattern::Everything));
+        assert_eq!(CookiePattern::parse("a b"), Err(BadPattern::NotAName("a b".into())));
+        assert_eq!(CookiePattern::parse("a;b"), Err(BadPattern::NotAName("a;b".into())));
     }
 
     #[test]
@@ -107,5 +157,30 @@ mod tests {
         );
         assert_eq!(candidate_domains("localhost"), ["localhost"]);
         assert_eq!(candidate_domains("127.0.0.1"), ["127.0.0.1"]);
+    }
+
+    #[test]
+    fn paths_to_try() {
+        assert_eq!(candidate_paths("/"), ["/"]);
+        assert_eq!(candidate_paths(""), ["/"]);
+        assert_eq!(candidate_paths("/shop/cart/"), ["/", "/shop", "/shop/cart"]);
+        assert_eq!(candidate_paths("/a//b"), ["/", "/a", "/a/b"]);
+    }
+
+    #[test]
+    fn deletions_cover_every_path_with_and_without_a_domain() {
+        let paths = candidate_paths("/shop");
+        let domains = candidate_domains("www.example.com");
+        assert_eq!(
+            deletions("_ga", &paths, &domains),
+            [
+                "_ga=; Max-Age=0; path=/",
+                "_ga=; Max-Age=0; path=/; domain=www.example.com",
+                "_ga=; Max-Age=0; path=/; domain=example.com",
+                "_ga=; Max-Age=0; path=/shop",
+                "_ga=; Max-Age=0; path=/shop; domain=www.example.com",
+                "_ga=; Max-Age=0; path=/shop; domain=example.com",
+            ]
+        );
     }
 }

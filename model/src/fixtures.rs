@@ -34,3 +34,8 @@ pub fn edited(edit: impl FnOnce(&mut serde_json::Value)) -> String {
     edit(&mut v);
     v.to_string()
 }
+
+/// A target from its text (`"p"` or `"p/s"`), for tests that name one.
+pub fn t(text: &str) -> crate::target::Target {
+    text.parse().expect("a valid target")
+}

@@ -73,7 +73,7 @@ pub fn build(config: &Config, choice: &Choice, receipt_id: &str, signer: Signer)
     Receipt {
         id: receipt_id.to_string(),
         timestamp: choice.updated.div_euclid(1000),
-        collection_method: format!("{}:{}", choice.method.layer.name(), choice.method.action.name()),
+        collection_method: choice.method,
         jurisdiction: config.jurisdiction.clone(),
         language: choice.language.clone(),
         principal: signer.principal,
@@ -107,12 +107,12 @@ mod tests {
     use super::*;
     use crate::choice::{Action, Layer, Method};
     use crate::consent::Decisions;
-    use crate::fixtures::config;
+    use crate::fixtures::{config, t};
 
     fn choice(lang: &str) -> Choice {
         let c = config();
         let mut d = Decisions::none(&c);
-        d.set_service(&c, "analytics", "matomo", true);
+        d.set(&c, &t("analytics/matomo"), true);
         Choice::decide(
             None,
             &c,
@@ -143,7 +143,7 @@ mod tests {
     fn payload_records_every_decision_and_passes_the_shared_schema() {
         let c = config();
         let r = build(&c, &choice("fr"), "7b0c5a62-3f1d-4e8a-9b2c-5d6e7f8a9b0c", signer());
-        assert_eq!(r.collection_method, "preferences:save");
+        assert_eq!(r.collection_method.to_string(), "preferences:save");
         assert_eq!(r.timestamp, 1_790_000_000);
         assert_eq!(r.language, "fr");
         assert_eq!(r.jurisdiction, "EU");

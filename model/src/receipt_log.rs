@@ -10,7 +10,7 @@
 use consentry_receipt::json::{self, Value};
 
 /// Storage key of the record.
-pub const STORAGE_KEY: &str = "consentry.receipts";
+pub const STORAGE_KEY: &str = crate::contract::RECEIPTS_KEY;
 /// Receipts waiting for delivery at most.
 pub const MAX_PENDING: usize = 50;
 /// Receipts kept in the archive at most.
@@ -50,6 +50,26 @@ impl Delivery {
         [Delivery::Pending, Delivery::Delivered, Delivery::Rejected, Delivery::Local, Delivery::Overflow]
             .into_iter()
             .find(|d| d.name() == s)
+    }
+}
+
+/// What the endpoint's answer to a delivery means for the receipt (`receipt/SPEC.md` §6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    /// A 2xx: acknowledged; the body is the acknowledgment.
+    Delivered,
+    /// 408, 429 or 5xx (or no answer at all): try again later.
+    Retry,
+    /// Any other status: refused for good, never sent again.
+    Refused,
+}
+
+/// Classifies the HTTP status of a delivery attempt.
+pub fn classify(status: u16) -> Answer {
+    match status {
+        200..=299 => Answer::Delivered,
+        408 | 429 | 500..=599 => Answer::Retry,
+        _ => Answer::Refused,
     }
 }
 

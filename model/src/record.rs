@@ -8,9 +8,10 @@ use crate::choice::{Action, Choice, Layer, Method};
 use crate::config::Config;
 use crate::consent::Decisions;
 use crate::json::{self, Value};
+use crate::target::Target;
 
 /// The storage key.
-pub const STORAGE_KEY: &str = "consentry";
+pub const STORAGE_KEY: &str = crate::contract::CHOICE_KEY;
 /// The record format this build writes and reads.
 pub const RECORD_VERSION: u64 = 1;
 
@@ -31,12 +32,9 @@ pub enum Unreadable {
 pub struct Decoded {
     /// The choice, normalised to the current configuration.
     pub choice: Choice,
-    /// Purpose ids and `purpose/service` keys present in the record (to detect ones added since).
-    pub asked: Vec<String>,
-}
-
-fn flags<K: ToString>(entries: &[(K, bool)]) -> Value {
-    Value::object(entries.iter().map(|(k, v)| (k.to_string(), Value::Bool(*v))))
+    /// The purposes and services present in the record (to detect ones added since). Keys that are
+    /// not valid ids cannot name anything in a configuration and are left out.
+    pub asked: Vec<Target>,
 }
 
 /// Encodes a choice for storage.
@@ -49,8 +47,8 @@ pub fn encode(choice: &Choice) -> String {
         ("created", Value::int(choice.created)),
         ("updated", Value::int(choice.updated)),
         ("expires", Value::int(choice.expires)),
-        ("purposes", flags(choice.decisions.purposes())),
-        ("services", flags(choice.decisions.services())),
+        ("purposes", Value::flags(choice.decisions.purposes().iter().map(|(k, on)| (k.to_string(), *on)))),
+        ("services", Value::flags(choice.decisions.services().iter().map(|(k, on)| (k.to_string(), *on)))),
         (
             "method",
             Value::object([
@@ -77,6 +75,12 @@ fn flag_map<'a>(v: &'a Value, key: &str) -> Result<Vec<(&'a str, bool)>, Unreada
         .map(|(k, b)| b.as_bool().map(|b| (k.as_str(), b)))
         .collect::<Option<Vec<_>>>()
         .ok_or_else(|| Unreadable::Corrupt(format!("malformed field \"{key}\"")))
+}
+
+/// Parses the keys of a flag map into ids of the kind `pick` accepts; other keys are dropped (they
+/// cannot match anything the configuration lists).
+fn typed<K>(entries: Vec<(&str, bool)>, pick: impl Fn(Target) -> Option<K>) -> Vec<(K, bool)> {
+    entries.into_iter().filter_map(|(k, on)| Some((pick(k.parse().ok()?)?, on))).collect()
 }
 
 /// Decodes a stored value against the current configuration.
@@ -108,10 +112,18 @@ pub fn decode(raw: &str, config: &Config) -> Result<Decoded, Unreadable> {
     if id.is_empty() || expires < updated || updated < created {
         return Err(corrupt("inconsistent record"));
     }
-    let purposes = flag_map(&v, "purposes")?;
-    let services = flag_map(&v, "services")?;
+    let (purposes, services) = (flag_map(&v, "purposes")?, flag_map(&v, "services")?);
+    let asked = purposes.iter().chain(services.iter()).filter_map(|(k, _)| k.parse().ok()).collect();
+    let purposes = typed(purposes, |t| match t {
+        Target::Purpose(p) => Some(p),
+        Target::Service(_) => None,
+    });
+    let services = typed(services, |t| match t {
+        Target::Service(k) => Some(k),
+        Target::Purpose(_) => None,
+    });
     Ok(Decoded {
-        asked: purposes.iter().chain(services.iter()).map(|(k, _)| k.to_string()).collect(),
+        asked,
         choice: Choice {
             id,
             policy_version: field(&v, "policy_version", Value::as_str)?.to_string(),

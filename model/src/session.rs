@@ -3,6 +3,8 @@
 //! The browser adapters perform what a transition returns (write storage, run scripts, delete cookies,
 //! dispatch events); they decide nothing themselves.
 
+use std::rc::Rc;
+
 use crate::choice::{Choice, Method, PromptReason};
 use crate::config::Config;
 use crate::consent::Decisions;
@@ -29,10 +31,29 @@ impl Source {
     }
 }
 
+/// Where the choice is kept, as `state().storage` reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// `window.localStorage`.
+    Local,
+    /// Memory only: lost when the page is left.
+    Memory,
+}
+
+impl Backend {
+    /// The name shown in `state().storage`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Local => "local",
+            Backend::Memory => "memory",
+        }
+    }
+}
+
 /// The consent state of one page view.
 #[derive(Debug, Clone)]
 pub struct Session {
-    config: Config,
+    config: Rc<Config>,
     language: String,
     choice: Option<Choice>,
     applied: Decisions,
@@ -41,7 +62,7 @@ pub struct Session {
 
 /// What a decision changed, for the adapters to carry out.
 #[derive(Debug, Clone)]
-pub struct Outcome {
+pub struct Effects {
     /// The new recorded choice, to be stored.
     pub choice: Choice,
     /// Cookie patterns of services not granted, to be deleted.
@@ -65,12 +86,17 @@ impl Session {
             Some(c) => c.decisions.clone(),
             None => Decisions::none(&config),
         };
-        Session { config, language, choice, applied, prompt }
+        Session { config: Rc::new(config), language, choice, applied, prompt }
     }
 
     /// The configuration.
     pub fn config(&self) -> &Config {
         &self.config
+    }
+
+    /// The configuration, shared (the UI and the receipt worker read it without copying it).
+    pub fn shared_config(&self) -> Rc<Config> {
+        Rc::clone(&self.config)
     }
 
     /// The language of the notice.
@@ -105,17 +131,17 @@ impl Session {
         method: Method,
         now: i64,
         new_id: impl FnOnce() -> String,
-    ) -> Outcome {
+    ) -> Effects {
         let choice = Choice::decide(self.choice.as_ref(), &self.config, decisions, method, &self.language, now, new_id);
         let cookies_to_clear = choice.decisions.cookies_to_clear(&self.config).into_iter().cloned().collect();
         self.applied = choice.decisions.clone();
         self.choice = Some(choice.clone());
         self.prompt = None;
-        Outcome { choice, cookies_to_clear }
+        Effects { choice, cookies_to_clear }
     }
 
-    /// The object returned by `window.consentry.state()`.
-    pub fn state_json(&self, storage: &str) -> Value {
+    /// The object returned by `window.consentry.state()`; `storage` is where the choice is kept.
+    pub fn state_json(&self, storage: Backend) -> Value {
         let c = self.choice.as_ref();
         Value::object([
             ("decided", Value::Bool(c.is_some() && self.prompt.is_none())),
@@ -126,7 +152,7 @@ impl Session {
             ("expiresAt", Value::opt(c, |c| Value::int(c.expires))),
             ("purposes", self.purposes_json()),
             ("services", self.services_json()),
-            ("storage", Value::str(storage)),
+            ("storage", Value::str(storage.name())),
         ])
     }
 
@@ -146,11 +172,11 @@ impl Session {
     }
 
     fn purposes_json(&self) -> Value {
-        Value::object(self.applied.purposes().iter().map(|(k, v)| (k.to_string(), Value::Bool(*v))))
+        Value::flags(self.applied.purposes().iter().map(|(k, on)| (k.to_string(), *on)))
     }
 
     fn services_json(&self) -> Value {
-        Value::object(self.applied.services().iter().map(|(k, v)| (k.to_string(), Value::Bool(*v))))
+        Value::flags(self.applied.services().iter().map(|(k, on)| (k.to_string(), *on)))
     }
 }
 

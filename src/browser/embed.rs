@@ -1,6 +1,10 @@
 //! Start-up on a site owner's page: find the configuration, validate it, start the session and mount
 //! the widget inside an open shadow root on `<div id="consentry">`, so that the page's CSS cannot reach
 //! it and its CSS cannot leak. A refused configuration mounts nothing and grants nothing.
+//!
+//! [`start`] returns a [`Mounted`] handle that owns everything the widget added to the page; dropping
+//! it removes all of it (the view, the host element, `window.consentry`, every listener, the
+//! observer). [`boot`], the entry point of `consentry.js`, keeps the handle for the page's lifetime.
 
 use std::rc::Rc;
 
@@ -9,120 +13,201 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::app::App;
-use crate::config::Config;
-use crate::events::{self, EventName};
-use crate::record::{self, Unreadable, STORAGE_KEY};
-use crate::session::Session;
-use crate::storage::Store;
+use consentry_model::config::{Config, ConfigError};
+use consentry_model::contract::{EventName, CONFIG_ID, HOST_ID};
+use consentry_model::i18n;
+use consentry_model::json::Value;
+use consentry_model::record::{self, Unreadable, STORAGE_KEY};
+use consentry_model::session::Session;
+use consentry_model::surface::Surface;
+
+use super::api::{self, Api};
+use super::error::{document, window, BrowserError};
+use super::gating::{self, Observer};
+use super::receipts::{self, Receipts};
+use super::runtime::Runtime;
+use super::storage::Store;
+use super::{console, events, platform};
+use crate::ui::context::WidgetCtx;
+use crate::ui::state::UiState;
 use crate::ui::Widget;
 
-/// The id of the host element.
-pub const HOST_ID: &str = "consentry";
-/// The id of the inline configuration script.
-pub const CONFIG_ID: &str = "consentry-config";
 /// The widget's stylesheet, injected into its shadow root.
-pub const STYLE: &str = include_str!("../style/consentry.css");
+pub const STYLE: &str = include_str!("../../style/consentry.css");
+
+/// Why the configuration could not be fetched.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FetchError {
+    /// The server answered with a non-2xx status.
+    #[error("HTTP {0}")]
+    Status(u16),
+    /// No answer, or an answer that could not be read.
+    #[error(transparent)]
+    Browser(#[from] BrowserError),
+}
+
+/// Why the widget did not start. Reported once, by [`boot`], as `consentry: <this text>`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EmbedError {
+    /// Neither an inline configuration nor a `data-config` URL.
+    #[error(
+        "no configuration found: add <script type=\"application/json\" id=\"{CONFIG_ID}\"> or a data-config URL to the script tag"
+    )]
+    NoConfig,
+    /// The `data-config` URL could not be loaded.
+    #[error("could not load the configuration from {url}: {source}")]
+    Fetch {
+        /// The absolute URL.
+        url: String,
+        /// What went wrong.
+        source: FetchError,
+    },
+    /// The configuration was refused (invalid or non-compliant).
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// The widget is already on the page.
+    #[error("an element with id \"{HOST_ID}\" already exists: is the script included twice?")]
+    AlreadyMounted,
+    /// A browser API the widget needs failed.
+    #[error(transparent)]
+    Browser(#[from] BrowserError),
+}
 
 /// Entry point called by `consentry.js` once the module is instantiated. `config_url` is the absolute
-/// URL from the script's `data-config` attribute, if it has one.
+/// URL from the script's `data-config` attribute, if it has one. Any failure is reported once.
 #[wasm_bindgen]
 pub fn boot(config_url: Option<String>) {
     wasm_bindgen_futures::spawn_local(async move {
-        let source = match config_url {
-            Some(url) => {
-                fetch_text(&url).await.map_err(|e| format!("could not load the configuration from {url}: {e}"))
-            }
-            None => inline_config(),
-        };
-        let result = source.and_then(|json| Config::from_json(&json).map_err(|e| e.to_string()));
-        match result {
-            Ok(config) => {
-                if let Err(e) = start(config, Store::open()) {
-                    events::error(&e);
-                }
-            }
-            Err(message) => events::error(&message),
+        match load(config_url).await.and_then(|config| start(config, Store::open())) {
+            // The widget stays for the page's lifetime.
+            Ok(mounted) => std::mem::forget(mounted),
+            Err(e) => events::report(&e),
         }
     });
 }
 
-fn inline_config() -> Result<String, String> {
-    web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id(CONFIG_ID))
-        .and_then(|el| el.text_content())
-        .ok_or_else(|| {
-            format!("no configuration found: add <script type=\"application/json\" id=\"{CONFIG_ID}\"> or a data-config URL to the script tag")
-        })
+/// Finds and parses the configuration: from `config_url` if given, else inline.
+async fn load(config_url: Option<String>) -> Result<Config, EmbedError> {
+    let json = match config_url {
+        Some(url) => match fetch_text(&url).await {
+            Ok(text) => text,
+            Err(source) => return Err(EmbedError::Fetch { url, source }),
+        },
+        None => inline_config()?,
+    };
+    Ok(Config::from_json(&json)?)
 }
 
-async fn fetch_text(url: &str) -> Result<String, String> {
-    let window = web_sys::window().ok_or("no window")?;
-    let response = JsFuture::from(window.fetch_with_str(url)).await.map_err(|e| events::describe(&e))?;
-    let response: web_sys::Response = response.dyn_into().map_err(|_| "not a response".to_string())?;
+fn inline_config() -> Result<String, EmbedError> {
+    document()?.get_element_by_id(CONFIG_ID).and_then(|el| el.text_content()).ok_or(EmbedError::NoConfig)
+}
+
+async fn fetch_text(url: &str) -> Result<String, FetchError> {
+    let response = JsFuture::from(window()?.fetch_with_str(url)).await.map_err(BrowserError::from)?;
+    let response: web_sys::Response = response.dyn_into().map_err(|_| BrowserError::Unexpected("not a response"))?;
     if !response.ok() {
-        return Err(format!("HTTP {}", response.status()));
+        return Err(FetchError::Status(response.status()));
     }
-    let text = response.text().map_err(|e| events::describe(&e))?;
-    JsFuture::from(text).await.map_err(|e| events::describe(&e))?.as_string().ok_or_else(|| "empty body".into())
+    let text = response.text().map_err(BrowserError::from)?;
+    let text = JsFuture::from(text).await.map_err(BrowserError::from)?;
+    Ok(text.as_string().ok_or(BrowserError::Unexpected("empty body"))?)
+}
+
+/// Everything one started widget put on the page. Dropping it takes all of it away again.
+pub struct Mounted {
+    runtime: Rc<Runtime>,
+    host: web_sys::Element,
+    view: Option<Box<dyn std::any::Any>>,
+    _api: Api,
+    _observer: Option<Observer>,
+}
+
+impl Mounted {
+    /// The running widget.
+    pub fn runtime(&self) -> &Rc<Runtime> {
+        &self.runtime
+    }
+}
+
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        // Unmount the view first (its owner holds the runtime), then take the host off the page; the
+        // API and the observer go with the remaining fields.
+        drop(self.view.take());
+        self.host.remove();
+    }
 }
 
 /// Starts the widget with a validated configuration and a store: reads the stored choice, picks the
 /// language, mounts the UI, installs `window.consentry`, runs what a stored choice grants, and
 /// dispatches `consentry:ready`.
-pub fn start(config: Config, store: Store) -> Result<Rc<App>, String> {
-    let window = web_sys::window().ok_or("no window")?;
-    let document = window.document().ok_or("no document")?;
+pub fn start(config: Config, store: Store) -> Result<Mounted, EmbedError> {
+    let window = window()?;
+    let document = document()?;
     if document.get_element_by_id(HOST_ID).is_some() {
-        return Err(format!("an element with id \"{HOST_ID}\" already exists: is the script included twice?"));
+        return Err(EmbedError::AlreadyMounted);
     }
     let stored = match store.get(STORAGE_KEY).map(|raw| record::decode(&raw, &config)) {
         Some(Ok(decoded)) => Some(decoded),
         Some(Err(Unreadable::Corrupt(why))) => {
-            events::warn(&format!("ignoring the stored choice ({why}); asking again"));
+            console::warn(&format!("ignoring the stored choice ({why}); asking again"));
             None
         }
         Some(Err(Unreadable::OtherVersion(v))) => {
-            events::warn(&format!("ignoring a stored choice of format version {v}; asking again"));
+            console::warn(&format!("ignoring a stored choice of format version {v}; asking again"));
             None
         }
         None => None,
     };
-    let page_lang = document.document_element().and_then(|e| e.get_attribute("lang"));
-    let browser: Vec<String> = window.navigator().languages().iter().filter_map(|v| v.as_string()).collect();
-    let language = crate::i18n::negotiate(&config.languages, page_lang.as_deref(), &browser).to_string();
-    let session = Session::start(config, language, stored, crate::app::now());
-    let app = App::new(session, store);
-    let host = mount(&document, &app)?;
-    crate::api::install(&app)?;
-    app.start();
-    let weak = Rc::downgrade(&app);
-    crate::gating::observe(host, move || weak.upgrade().map(|a| a.with_session(|s| s.applied().clone())));
-    events::dispatch(EventName::Ready, &crate::json::Value::Null);
-    Ok(app)
+    let page_lang = platform::page_language(&document);
+    let browser = platform::navigator_languages(&window);
+    let language = i18n::negotiate(&config.languages, page_lang.as_deref(), &browser).to_string();
+    let session = Session::start(config, language, stored, platform::now());
+    let ui = UiState::new(Surface::initial(session.prompt()), session.applied().clone());
+    let store = Rc::new(store);
+    let log = receipts::load_log(&store);
+    let receipts = Receipts::new(session.shared_config(), store.clone(), &log, ui.latest_receipt);
+    let runtime = Runtime::new(session, store, receipts, ui);
+    let (host, view) = mount(&document, &runtime)?;
+    let api = match api::install(&runtime) {
+        Ok(api) => api,
+        Err(e) => {
+            drop(view);
+            host.remove();
+            return Err(e.into());
+        }
+    };
+    runtime.start();
+    let weak = Rc::downgrade(&runtime);
+    let observer =
+        gating::observe(host.clone(), move || weak.upgrade().map(|r| r.with_session(|s| s.applied().clone())))
+            .map_err(|e| console::warn(&format!("content added to the page later will not be activated ({e})")))
+            .ok();
+    events::dispatch(EventName::Ready, &Value::Null);
+    Ok(Mounted { runtime, host, view: Some(view), _api: api, _observer: observer })
 }
 
-fn mount(document: &web_sys::Document, app: &Rc<App>) -> Result<web_sys::Element, String> {
-    let js = |e: JsValue| events::describe(&e);
-    let host = document.create_element("div").map_err(js)?;
+fn mount(
+    document: &web_sys::Document,
+    runtime: &Rc<Runtime>,
+) -> Result<(web_sys::Element, Box<dyn std::any::Any>), BrowserError> {
+    let host = document.create_element("div")?;
     host.set_id(HOST_ID);
     let init = web_sys::ShadowRootInit::new(web_sys::ShadowRootMode::Open);
-    let shadow = host.attach_shadow(&init).map_err(js)?;
-    let style = document.create_element("style").map_err(js)?;
+    let shadow = host.attach_shadow(&init)?;
+    let style = document.create_element("style")?;
     style.set_text_content(Some(STYLE));
-    shadow.append_child(&style).map_err(js)?;
-    let root: web_sys::HtmlElement = document.create_element("div").map_err(js)?.unchecked_into();
-    shadow.append_child(&root).map_err(js)?;
+    shadow.append_child(&style)?;
+    let root: web_sys::HtmlElement = document.create_element("div")?.unchecked_into();
+    shadow.append_child(&root)?;
     // First in <body>: keyboard users reach the notice before the rest of the page (the banner is
     // fixed-position, so where the host sits changes nothing visually).
-    let body = document.body().ok_or("the page has no <body>")?;
-    body.insert_before(&host, body.first_child().as_ref()).map_err(js)?;
-    let app = app.clone();
+    let body = document.body().ok_or(BrowserError::NoBody)?;
+    body.insert_before(&host, body.first_child().as_ref())?;
+    let runtime = runtime.clone();
     let handle = leptos::mount::mount_to(root, move || {
-        let ctx = crate::ui::WidgetCtx::new(app.clone());
+        let ctx = WidgetCtx::new(runtime);
         view! { <Widget ctx=ctx /> }
     });
-    handle.forget();
-    Ok(host)
+    Ok((host, Box::new(handle)))
 }

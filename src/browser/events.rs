@@ -1,29 +1,10 @@
-//! The widget's voice on the page: `consentry:*` DOM events on `document` and prefixed console messages.
+//! The widget's voice on the page: `consentry:*` DOM events on `document`.
 
-use crate::json::Value;
+use consentry_model::contract::EventName;
+use consentry_model::json::Value;
 use wasm_bindgen::JsValue;
 
-/// The events the widget dispatches on `document`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EventName {
-    /// After every decision, and once at start-up when a stored choice is applied.
-    Change,
-    /// A refused configuration or another failure.
-    Error,
-    /// The widget is mounted and `window.consentry` is ready.
-    Ready,
-}
-
-impl EventName {
-    /// The DOM event type.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EventName::Change => "consentry:change",
-            EventName::Error => "consentry:error",
-            EventName::Ready => "consentry:ready",
-        }
-    }
-}
+use super::console;
 
 /// Converts a JSON value into a plain JS value (objects, arrays, strings…).
 pub fn to_js(value: &Value) -> JsValue {
@@ -42,24 +23,8 @@ pub fn dispatch(name: EventName, detail: &Value) {
 
 /// Reports a failure: `console.error("consentry: …")` and a `consentry:error` event whose
 /// `detail.message` is the same prefixed text (as the loader's own failures are).
-pub fn error(message: &str) {
-    let text = format!("consentry: {message}");
-    web_sys::console::error_1(&text.as_str().into());
+pub fn report(error: &dyn std::fmt::Display) {
+    let text = format!("{}{error}", console::PREFIX);
+    console::error_prefixed(&text);
     dispatch(EventName::Error, &Value::object([("message", Value::String(text))]));
-}
-
-/// A warning on the console, prefixed.
-pub fn warn(message: &str) {
-    web_sys::console::warn_1(&format!("consentry: {message}").into());
-}
-
-/// A readable description of a thrown JS value.
-pub fn describe(value: &JsValue) -> String {
-    if let Some(s) = value.as_string() {
-        return s;
-    }
-    js_sys::Reflect::get(value, &"message".into())
-        .ok()
-        .and_then(|m| m.as_string())
-        .unwrap_or_else(|| "unknown error".to_string())
 }

@@ -1,41 +1,31 @@
-//! Content that waits for consent, and what a withdrawal removes.
+//! Content that waits for consent.
 //!
 //! `<script type="text/plain" data-consent="ID">` (inline or with `src`) is replaced by a live copy the
 //! first time ID is granted, and never run twice; `<iframe data-consent="ID" data-src="…">` gets its
-//! `src` then. ID is a purpose id or `purpose/service`. Elements added later (single-page apps) are
-//! picked up by a `MutationObserver`. After a decision, cookies of services that are not granted are
-//! deleted on the host and each parent domain.
+//! `src` then. ID is a purpose id or `purpose/service` ([`Target`]); anything else is never granted.
+//! Elements added later (single-page apps) are picked up by a `MutationObserver`.
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element};
 
-use crate::consent::Decisions;
-use crate::cookies::{candidate_domains, cookie_names, CookiePattern};
+use consentry_model::consent::Decisions;
+use consentry_model::contract::{ATTR_CONSENT, ATTR_DONE, ATTR_SRC, ATTR_TYPE, GATED_IFRAMES, GATED_SCRIPTS};
+use consentry_model::Target;
 
-/// Attribute naming the purpose (or `purpose/service`) an element waits for.
-pub const ATTR_CONSENT: &str = "data-consent";
-/// Marks an element the widget has already activated.
-pub const ATTR_DONE: &str = "data-consentry-done";
-
-const SCRIPT_SELECTOR: &str = "script[type=\"text/plain\"][data-consent]:not([data-consentry-done])";
-const IFRAME_SELECTOR: &str = "iframe[data-consent][data-src]:not([data-consentry-done])";
-
-fn document() -> Option<Document> {
-    web_sys::window().and_then(|w| w.document())
-}
+use super::error::{document, BrowserError};
 
 /// Runs every waiting script and loads every waiting iframe whose purpose is granted.
 pub fn apply(decisions: &Decisions) {
-    let Some(doc) = document() else { return };
-    for el in select(&doc, SCRIPT_SELECTOR) {
+    let Ok(doc) = document() else { return };
+    for el in select(&doc, GATED_SCRIPTS) {
         if granted(&el, decisions) {
             activate_script(&doc, &el);
         }
     }
-    for el in select(&doc, IFRAME_SELECTOR) {
+    for el in select(&doc, GATED_IFRAMES) {
         if granted(&el, decisions) {
-            if let Some(src) = el.get_attribute("data-src") {
+            if let Some(src) = el.get_attribute(ATTR_SRC) {
                 let _ = el.set_attribute(ATTR_DONE, "");
                 let _ = el.set_attribute("src", &src);
             }
@@ -43,8 +33,11 @@ pub fn apply(decisions: &Decisions) {
     }
 }
 
+/// Whether the element's `data-consent` names a granted target (parsed here, at the edge).
 fn granted(el: &Element, decisions: &Decisions) -> bool {
-    el.get_attribute(ATTR_CONSENT).is_some_and(|id| decisions.granted(id.trim()))
+    el.get_attribute(ATTR_CONSENT)
+        .and_then(|id| id.trim().parse::<Target>().ok())
+        .is_some_and(|t| decisions.granted(&t))
 }
 
 fn select(doc: &Document, selector: &str) -> Vec<Element> {
@@ -61,12 +54,12 @@ fn activate_script(doc: &Document, original: &Element) {
     for i in 0..attrs.length() {
         let Some(attr) = attrs.item(i) else { continue };
         let name = attr.name();
-        if matches!(name.as_str(), "type" | "data-type" | ATTR_DONE) {
+        if matches!(name.as_str(), "type" | ATTR_TYPE | ATTR_DONE) {
             continue;
         }
         let _ = live.set_attribute(&name, &attr.value());
     }
-    if let Some(t) = original.get_attribute("data-type") {
+    if let Some(t) = original.get_attribute(ATTR_TYPE) {
         let _ = live.set_attribute("type", &t);
     }
     if let Some(script) = live.dyn_ref::<web_sys::HtmlScriptElement>() {
@@ -79,11 +72,23 @@ fn activate_script(doc: &Document, original: &Element) {
     }
 }
 
+/// The watch on late gated elements; dropping it disconnects the observer.
+pub struct Observer {
+    observer: web_sys::MutationObserver,
+    _callback: Closure<dyn FnMut()>,
+}
+
+impl Drop for Observer {
+    fn drop(&mut self) {
+        self.observer.disconnect();
+    }
+}
+
 /// Watches the page for gated elements added later and applies `current()` to them, for as long as
 /// the widget's `host` element is in the page: without the widget there is no way to withdraw, so
 /// nothing new is started (fail closed).
-pub fn observe(host: Element, current: impl Fn() -> Option<Decisions> + 'static) {
-    let Some(doc) = document() else { return };
+pub fn observe(host: Element, current: impl Fn() -> Option<Decisions> + 'static) -> Result<Observer, BrowserError> {
+    let doc = document()?;
     let callback = Closure::<dyn FnMut()>::new(move || {
         if !host.is_connected() {
             return;
@@ -92,41 +97,11 @@ pub fn observe(host: Element, current: impl Fn() -> Option<Decisions> + 'static)
             apply(&decisions);
         }
     });
-    let Ok(observer) = web_sys::MutationObserver::new(callback.as_ref().unchecked_ref()) else { return };
-    callback.forget();
+    let observer = web_sys::MutationObserver::new(callback.as_ref().unchecked_ref())?;
     let init = web_sys::MutationObserverInit::new();
     init.set_child_list(true);
     init.set_subtree(true);
-    if let Some(root) = doc.document_element() {
-        let _ = observer.observe_with_options(&root, &init);
-    }
-}
-
-/// Deletes every cookie whose name matches one of `patterns`, on the host and its parent domains and on
-/// the root path and the current path's ancestors. Only cookies visible to the page can be deleted.
-pub fn clear_cookies(patterns: &[CookiePattern]) {
-    if patterns.is_empty() {
-        return;
-    }
-    let Some(doc) = document().and_then(|d| d.dyn_into::<web_sys::HtmlDocument>().ok()) else { return };
-    let Ok(all) = doc.cookie() else { return };
-    let location = web_sys::window().map(|w| w.location());
-    let host = location.as_ref().and_then(|l| l.hostname().ok()).unwrap_or_default();
-    let path = location.as_ref().and_then(|l| l.pathname().ok()).unwrap_or_else(|| "/".into());
-    let mut paths = vec!["/".to_string()];
-    let mut prefix = String::new();
-    for segment in path.split('/').filter(|s| !s.is_empty()) {
-        prefix.push('/');
-        prefix.push_str(segment);
-        paths.push(prefix.clone());
-    }
-    let domains = candidate_domains(&host);
-    for name in cookie_names(&all).filter(|n| patterns.iter().any(|p| p.matches(n))) {
-        for path in &paths {
-            let _ = doc.set_cookie(&format!("{name}=; Max-Age=0; path={path}"));
-            for domain in &domains {
-                let _ = doc.set_cookie(&format!("{name}=; Max-Age=0; path={path}; domain={domain}"));
-            }
-        }
-    }
+    let root = doc.document_element().ok_or(BrowserError::Unexpected("the document has no root element"))?;
+    observer.observe_with_options(&root, &init)?;
+    Ok(Observer { observer, _callback: callback })
 }

@@ -4,8 +4,8 @@
 //! The UI never waits: decisions are queued and a single worker signs them in order (so the
 //! `prevReceiptHash` chain never forks within a page). Every change to the stored log is one
 //! synchronous load-modify-save, so concurrent delivery results cannot overwrite each other.
-//! Delivery: `POST` with `Content-Type: application/jose`; a 2xx stores the server's acknowledgment;
-//! a network error, 408, 429 or 5xx retries with exponential backoff and jitter; any other 4xx is a
+//! Delivery ([`delivery`](super::delivery)): a 2xx stores the server's acknowledgment; a network
+//! error, 408, 429 or 5xx retries with exponential backoff and jitter; any other status is a
 //! permanent refusal, reported on the console and in `state()`. The outbox is flushed after each
 //! receipt, on start-up, on the `online` event, when a retry is due, and with `keepalive` on `pagehide`.
 
@@ -16,25 +16,27 @@ use std::rc::{Rc, Weak};
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 
-use consentry_receipt::json::Value;
+use consentry_model::choice::Choice;
+use consentry_model::config::Config;
+use consentry_model::contract::RECEIPTS_FILE;
+use consentry_model::json::Value;
+use consentry_model::notice::{self, Signer};
+use consentry_model::receipt_log::{Added, Delivery, ReceiptLog, MAX_PENDING, STORAGE_KEY};
 use consentry_receipt::jws;
 
-use crate::choice::Choice;
-use crate::config::Config;
-use crate::crypto::{self, SigningKey};
-use crate::events;
-use crate::receipt::{self, Signer};
-use crate::receipt_log::{Added, Delivery, ReceiptLog, STORAGE_KEY};
-use crate::storage::Store;
+use super::crypto::{self, CryptoError, SigningKey};
+use super::delivery::{self, PostResult};
+use super::listener::Listener;
+use super::storage::Store;
+use super::{console, download, events, platform};
 
 /// Keepalive requests may carry at most 64 KiB in flight; stay under it.
 const KEEPALIVE_BUDGET: usize = 60 * 1024;
 
 /// The latest receipt, for the preference center.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Latest {
+pub struct LatestReceipt {
     /// `consentReceiptID`.
     pub id: String,
     /// When it was made, ms since the epoch.
@@ -43,27 +45,39 @@ pub struct Latest {
 
 /// The receipt worker of one page view.
 pub struct Receipts {
-    config: Config,
+    config: Rc<Config>,
     store: Rc<Store>,
     key: RefCell<Option<SigningKey>>,
     queue: RefCell<VecDeque<Choice>>,
     working: Cell<bool>,
     flushing: Cell<bool>,
     timer: Cell<Option<i32>>,
-    /// The latest receipt, as the UI shows it.
-    pub latest: RwSignal<Option<Latest>>,
+    listeners: RefCell<Vec<Listener>>,
+    latest: RwSignal<Option<LatestReceipt>>,
 }
 
-enum Outcome {
-    Delivered(String),
-    Retry(String),
-    Refused(u16, String),
+/// Reads the stored receipt log; an unreadable one is reported and replaced by an empty log.
+pub fn load_log(store: &Store) -> ReceiptLog {
+    match store.get(STORAGE_KEY) {
+        None => ReceiptLog::default(),
+        Some(raw) => ReceiptLog::decode(&raw).unwrap_or_else(|| {
+            console::warn("the stored receipt log is unreadable; starting a new one");
+            ReceiptLog::default()
+        }),
+    }
 }
 
 impl Receipts {
-    /// A worker for `config`, keeping its log in `store`.
-    pub fn new(config: Config, store: Rc<Store>) -> Rc<Receipts> {
-        let receipts = Rc::new(Receipts {
+    /// A worker for `config`, keeping its log in `store` (`log` as loaded at start-up) and showing the
+    /// latest receipt in `latest`.
+    pub fn new(
+        config: Rc<Config>,
+        store: Rc<Store>,
+        log: &ReceiptLog,
+        latest: RwSignal<Option<LatestReceipt>>,
+    ) -> Rc<Receipts> {
+        latest.set(log.latest().map(|i| LatestReceipt { id: i.id.clone(), at: i.at }));
+        Rc::new(Receipts {
             config,
             store,
             key: RefCell::new(None),
@@ -71,28 +85,28 @@ impl Receipts {
             working: Cell::new(false),
             flushing: Cell::new(false),
             timer: Cell::new(None),
-            latest: RwSignal::new(None),
-        });
-        let log = receipts.load();
-        receipts.latest.set(log.latest().map(|i| Latest { id: i.id.clone(), at: i.at }));
-        receipts
+            listeners: RefCell::new(Vec::new()),
+            latest,
+        })
     }
 
-    /// Starts delivery of what an earlier page view left, and listens for `online` and `pagehide`.
+    /// Starts delivery of what an earlier page view left, and listens for `online` and `pagehide`
+    /// (until the worker is dropped).
     pub fn start(self: &Rc<Self>) {
         let Some(window) = web_sys::window() else { return };
         let weak = Rc::downgrade(self);
-        listen(&window, "online", move || {
+        let online = Listener::new(&window, "online", move |_| {
             if let Some(r) = weak.upgrade() {
                 r.flush();
             }
         });
         let weak = Rc::downgrade(self);
-        listen(&window, "pagehide", move || {
+        let pagehide = Listener::new(&window, "pagehide", move |_| {
             if let Some(r) = weak.upgrade() {
                 r.flush_keepalive();
             }
         });
+        self.listeners.borrow_mut().extend(online.into_iter().chain(pagehide));
         self.flush();
     }
 
@@ -108,7 +122,7 @@ impl Receipts {
                 let next = this.queue.borrow_mut().pop_front();
                 let Some(choice) = next else { break };
                 if let Err(e) = this.make(&choice).await {
-                    events::error(&format!(
+                    events::report(&format_args!(
                         "could not make the consent receipt: {e}; the decision itself is stored and applied"
                     ));
                 }
@@ -118,45 +132,39 @@ impl Receipts {
         });
     }
 
-    async fn key(&self) -> Result<SigningKey, String> {
+    async fn key(&self) -> Result<SigningKey, CryptoError> {
         let cached = self.key.borrow().clone();
         if let Some(k) = cached {
             return Ok(k);
         }
-        let k = crypto::load_or_create().await.map_err(|e| e.0)?;
+        let k = crypto::load_or_create().await?;
         self.key.replace(Some(k.clone()));
         Ok(k)
     }
 
-    async fn make(&self, choice: &Choice) -> Result<(), String> {
+    async fn make(&self, choice: &Choice) -> Result<(), CryptoError> {
         let key = self.key().await?;
-        let signer = Signer { principal: key.jwk.thumbprint(), prev_receipt_hash: self.load().chain, gpc: gpc() };
-        let id = crate::app::new_consent_id();
-        let payload = receipt::build(&self.config, choice, &id, signer).to_json();
+        let signer =
+            Signer { principal: key.jwk.thumbprint(), prev_receipt_hash: self.load().chain, gpc: platform::gpc() };
+        let id = platform::new_uuid();
+        let payload = notice::build(&self.config, choice, &id, signer).to_json();
         let input = jws::signing_input(&jws::protected_header(&key.jwk), &payload);
-        let signature = key.sign(input.as_bytes()).await.map_err(|e| e.0)?;
+        let signature = key.sign(input.as_bytes()).await?;
         let compact = jws::assemble(&input, &signature);
-        let now = crate::app::now();
+        let now = platform::now();
         let has_endpoint = self.config.endpoint.is_some();
         let added = self.update(|log| log.add(&id, &compact, now, has_endpoint));
         if added == Added::OutboxFull {
-            events::error(&format!(
-                "the receipt outbox is full ({} receipts wait for the endpoint); receipt {id} is kept locally but not sent",
-                crate::receipt_log::MAX_PENDING
+            events::report(&format_args!(
+                "the receipt outbox is full ({MAX_PENDING} receipts wait for the endpoint); receipt {id} is kept locally but not sent"
             ));
         }
-        self.latest.set(Some(Latest { id, at: now }));
+        self.latest.set(Some(LatestReceipt { id, at: now }));
         Ok(())
     }
 
     fn load(&self) -> ReceiptLog {
-        match self.store.get(STORAGE_KEY) {
-            None => ReceiptLog::default(),
-            Some(raw) => ReceiptLog::decode(&raw).unwrap_or_else(|| {
-                events::warn("the stored receipt log is unreadable; starting a new one");
-                ReceiptLog::default()
-            }),
-        }
+        load_log(&self.store)
     }
 
     /// One synchronous load-modify-save of the log.
@@ -175,21 +183,23 @@ impl Receipts {
         }
         let this = self.clone();
         wasm_bindgen_futures::spawn_local(async move {
-            for item in this.load().due(crate::app::now()) {
-                let outcome = post(&endpoint, &item.jws, false).await;
-                let now = crate::app::now();
-                this.update(|log| match &outcome {
-                    Outcome::Delivered(ack) => log.delivered(&item.id, ack.clone()),
-                    Outcome::Retry(_) => log.failed(&item.id, now, js_sys::Math::random()),
-                    Outcome::Refused(..) => log.rejected(&item.id),
+            for item in this.load().due(platform::now()) {
+                let result = delivery::post(&endpoint, &item.jws).await;
+                let now = platform::now();
+                this.update(|log| match &result {
+                    PostResult::Delivered(ack) => log.delivered(&item.id, ack.clone()),
+                    PostResult::Retry(_) => log.failed(&item.id, now, platform::jitter()),
+                    PostResult::Refused { .. } => log.rejected(&item.id),
                 });
-                match outcome {
-                    Outcome::Refused(status, body) => events::error(&format!(
+                match result {
+                    PostResult::Refused { status, body } => events::report(&format_args!(
                         "the receipt endpoint refused receipt {} (HTTP {status}: {body}); it stays in the downloadable receipts",
                         item.id
                     )),
-                    Outcome::Retry(why) => events::warn(&format!("receipt {} not delivered yet ({why}); will retry", item.id)),
-                    Outcome::Delivered(_) => {}
+                    PostResult::Retry(why) => {
+                        console::warn(&format!("receipt {} not delivered yet ({why}); will retry", item.id))
+                    }
+                    PostResult::Delivered(_) => {}
                 }
             }
             this.flushing.set(false);
@@ -203,7 +213,7 @@ impl Receipts {
             window.clear_timeout_with_handle(t);
         }
         let Some(due) = self.load().next_due() else { return };
-        let delay = (due - crate::app::now()).clamp(0, i64::from(i32::MAX)) as i32;
+        let delay = (due - platform::now()).clamp(0, i64::from(i32::MAX)) as i32;
         let cb = Closure::once_into_js(move || {
             if let Some(r) = weak.upgrade() {
                 r.timer.set(None);
@@ -226,7 +236,7 @@ impl Receipts {
                 break;
             }
             budget -= item.jws.len();
-            let _ = request(endpoint, &item.jws, true);
+            let _ = delivery::send_keepalive(endpoint, &item.jws);
         }
     }
 
@@ -251,73 +261,16 @@ impl Receipts {
 
     /// Offers the visitor their receipts as a JSON file.
     pub fn download(&self) {
-        if let Err(e) = download_file("consent-receipts.json", &self.load().export()) {
-            events::error(&format!("could not offer the receipts for download: {}", events::describe(&e)));
+        if let Err(e) = download::offer_json(RECEIPTS_FILE, &self.load().export()) {
+            events::report(&format_args!("could not offer the receipts for download: {e}"));
         }
     }
 }
 
-fn listen(window: &web_sys::Window, event: &str, f: impl Fn() + 'static) {
-    let cb = Closure::<dyn Fn()>::new(f);
-    let _ = window.add_event_listener_with_callback(event, cb.as_ref().unchecked_ref());
-    cb.forget();
-}
-
-/// Whether the browser sends a Global Privacy Control signal.
-pub fn gpc() -> bool {
-    web_sys::window()
-        .and_then(|w| js_sys::Reflect::get(&w.navigator(), &"globalPrivacyControl".into()).ok())
-        .and_then(|v| v.as_bool())
-        .unwrap_or(false)
-}
-
-fn request(endpoint: &str, body: &str, keepalive: bool) -> Result<js_sys::Promise, JsValue> {
-    let window = web_sys::window().ok_or("no window")?;
-    let headers = web_sys::Headers::new()?;
-    headers.append("content-type", "application/jose")?;
-    let init = web_sys::RequestInit::new();
-    init.set_method("POST");
-    init.set_headers(&headers);
-    init.set_body(&JsValue::from_str(body));
-    init.set_mode(web_sys::RequestMode::Cors);
-    init.set_credentials(web_sys::RequestCredentials::Omit);
-    // `keepalive` is not in web-sys's stable bindings; set it as a plain property.
-    js_sys::Reflect::set(&init, &"keepalive".into(), &JsValue::from_bool(keepalive))?;
-    Ok(window.fetch_with_str_and_init(endpoint, &init))
-}
-
-async fn post(endpoint: &str, body: &str, keepalive: bool) -> Outcome {
-    let response = match request(endpoint, body, keepalive) {
-        Ok(p) => JsFuture::from(p).await,
-        Err(e) => Err(e),
-    };
-    let response: web_sys::Response = match response.and_then(|r| r.dyn_into()) {
-        Ok(r) => r,
-        Err(e) => return Outcome::Retry(format!("network: {}", events::describe(&e))),
-    };
-    let status = response.status();
-    let text = match response.text() {
-        Ok(p) => JsFuture::from(p).await.ok().and_then(|t| t.as_string()).unwrap_or_default(),
-        Err(_) => String::new(),
-    };
-    match status {
-        200..=299 => Outcome::Delivered(text),
-        408 | 429 | 500..=599 => Outcome::Retry(format!("HTTP {status}")),
-        _ => Outcome::Refused(status, text.chars().take(300).collect()),
+impl Drop for Receipts {
+    fn drop(&mut self) {
+        if let (Some(t), Some(window)) = (self.timer.take(), web_sys::window()) {
+            window.clear_timeout_with_handle(t);
+        }
     }
-}
-
-fn download_file(name: &str, text: &str) -> Result<(), JsValue> {
-    let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
-    let parts = js_sys::Array::of1(&JsValue::from_str(text));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("application/json");
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
-    let a: web_sys::HtmlAnchorElement = document.create_element("a")?.unchecked_into();
-    a.set_href(&url);
-    a.set_download(name);
-    a.click();
-    web_sys::Url::revoke_object_url(&url)?;
-    Ok(())
 }

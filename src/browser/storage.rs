@@ -10,24 +10,10 @@ use std::cell::RefCell;
 
 use web_sys::Storage;
 
-/// Which backend holds the choice.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
-    /// `window.localStorage`.
-    Local,
-    /// Memory only: lost when the page is left.
-    Memory,
-}
+pub use consentry_model::session::Backend;
 
-impl Backend {
-    /// The name shown in `state().storage`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Backend::Local => "local",
-            Backend::Memory => "memory",
-        }
-    }
-}
+use super::console;
+use super::error::describe;
 
 /// A key-value store for one string value per key.
 pub struct Store {
@@ -84,9 +70,9 @@ impl Store {
 
     fn fall_back(&self, what: &str, error: &wasm_bindgen::JsValue) {
         self.local.replace(None);
-        crate::events::warn(&format!(
+        console::warn(&format!(
             "localStorage could not {what} ({}); the choice is kept in memory for this page only",
-            crate::events::describe(error)
+            describe(error)
         ));
     }
 }

@@ -3,9 +3,13 @@
 
 use leptos::prelude::*;
 
-use super::{action_button, use_widget, UiAction};
-use crate::choice::Layer;
-use crate::i18n::TextKey;
+use consentry_model::choice::Layer;
+use consentry_model::contract::UiAction;
+use consentry_model::i18n::TextKey;
+
+use super::action_button::action_button;
+use super::context::use_widget;
+use super::controller_line::ControllerLine;
 
 /// The banner.
 #[component]
@@ -21,7 +25,6 @@ pub fn Banner() -> impl IntoView {
             view! { <li><strong>{name}</strong>{note}</li> }
         })
         .collect_view();
-    let contact = config.controller.contact.clone();
     view! {
         <section class="cs-banner" role="region" aria-labelledby="cs-banner-title">
             <h2 id="cs-banner-title" class="cs-title">{ctx.t(TextKey::BannerTitle)}</h2>
@@ -29,18 +32,11 @@ pub fn Banner() -> impl IntoView {
             <h3 class="cs-subtitle">{ctx.t(TextKey::PurposesHeading)}</h3>
             <ul class="cs-list">{purposes}</ul>
             <p class="cs-text">{ctx.t(TextKey::WithdrawNote)}</p>
-            <p class="cs-meta">
-                {ctx.t(TextKey::Controller)}": "{config.controller.name.clone()}" · "
-                {ctx.t(TextKey::Contact)}": "
-                <a href=format!("mailto:{contact}")>{contact.clone()}</a>" · "
-                <a href=config.controller.policy_url.clone() target="_blank" rel="noopener">
-                    {ctx.t(TextKey::PolicyLink)}
-                </a>
-            </p>
+            <ControllerLine />
             <div class="cs-actions">
-                {action_button(UiAction::AcceptAll, ctx.t(TextKey::AcceptAll), move || ctx.act(|a| a.accept_all(Layer::Banner)))}
-                {action_button(UiAction::RejectAll, ctx.t(TextKey::RejectAll), move || ctx.act(|a| a.reject_all(Layer::Banner)))}
-                {action_button(UiAction::Customize, ctx.t(TextKey::Customize), move || ctx.act(|a| a.open_preferences()))}
+                {action_button(UiAction::AcceptAll, ctx.t(TextKey::AcceptAll), move || ctx.act(|r| r.accept_all(Layer::Banner)))}
+                {action_button(UiAction::RejectAll, ctx.t(TextKey::RejectAll), move || ctx.act(|r| r.reject_all(Layer::Banner)))}
+                {action_button(UiAction::Customize, ctx.t(TextKey::Customize), move || ctx.act(|r| r.open_preferences()))}
             </div>
         </section>
     }

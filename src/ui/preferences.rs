@@ -1,14 +1,20 @@
 //! The preference center: a modal dialog listing every purpose, with save, accept all and reject all.
 //! Escape closes it; Tab and Shift+Tab stay inside while it is open; focus returns to the opener
-//! when it closes (handled by the app).
+//! when it closes (`focus::restore`, called by the runtime).
 
 use leptos::html::Div;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::{action_button, use_widget, PurposeItem, ReceiptInfo, UiAction};
-use crate::choice::Layer;
-use crate::i18n::TextKey;
+use consentry_model::choice::Layer;
+use consentry_model::contract::UiAction;
+use consentry_model::i18n::TextKey;
+
+use super::action_button::action_button;
+use super::context::use_widget;
+use super::controller_line::ControllerLine;
+use super::purpose::PurposeItem;
+use super::receipt_info::ReceiptInfo;
 
 const FOCUSABLE: &str = "button:not([disabled]), a[href], [tabindex]:not([tabindex=\"-1\"])";
 
@@ -28,7 +34,7 @@ pub fn Preferences() -> impl IntoView {
     let on_keydown = move |ev: web_sys::KeyboardEvent| match ev.key().as_str() {
         "Escape" => {
             ev.prevent_default();
-            ctx.act(|a| a.close_preferences());
+            ctx.act(|r| r.close_preferences());
         }
         "Tab" => {
             if let Some(el) = dialog.get_untracked() {
@@ -38,7 +44,6 @@ pub fn Preferences() -> impl IntoView {
         _ => {}
     };
     let purposes = config.purposes.iter().cloned().map(|p| view! { <PurposeItem purpose=p /> }).collect_view();
-    let controller = config.controller.clone();
     view! {
         <div class="cs-backdrop">
             <div
@@ -52,27 +57,21 @@ pub fn Preferences() -> impl IntoView {
                 <div class="cs-dialog__head">
                     <h2 id="cs-prefs-title" class="cs-title">{ctx.t(TextKey::PreferencesTitle)}</h2>
                     <button type="button" class="cs-close" data-action=UiAction::Close.as_str()
-                        aria-label=ctx.t(TextKey::Close) on:click=move |_| ctx.act(|a| a.close_preferences())>
+                        aria-label=ctx.t(TextKey::Close) on:click=move |_| ctx.act(|r| r.close_preferences())>
                         <span aria-hidden="true">"×"</span>
                     </button>
                 </div>
                 <div class="cs-dialog__body">
                     <p class="cs-text">{ctx.t(TextKey::PreferencesBody)}</p>
                     <p class="cs-text">{ctx.t(TextKey::WithdrawNote)}</p>
-                    <p class="cs-meta">
-                        {ctx.t(TextKey::Controller)}": "{controller.name.clone()}
-                        {controller.address.clone().map(|a| format!(", {a}"))}" · "
-                        {ctx.t(TextKey::Contact)}": "
-                        <a href=format!("mailto:{}", controller.contact)>{controller.contact.clone()}</a>" · "
-                        <a href=controller.policy_url.clone() target="_blank" rel="noopener">{ctx.t(TextKey::PolicyLink)}</a>
-                    </p>
+                    <ControllerLine with_address=true />
                     <ul class="cs-purposes">{purposes}</ul>
                     <ReceiptInfo />
                 </div>
                 <div class="cs-actions">
-                    {action_button(UiAction::Save, ctx.t(TextKey::Save), move || ctx.act(|a| a.save()))}
-                    {action_button(UiAction::AcceptAll, ctx.t(TextKey::AcceptAll), move || ctx.act(|a| a.accept_all(Layer::Preferences)))}
-                    {action_button(UiAction::RejectAll, ctx.t(TextKey::RejectAll), move || ctx.act(|a| a.reject_all(Layer::Preferences)))}
+                    {action_button(UiAction::Save, ctx.t(TextKey::Save), move || ctx.act(|r| r.save()))}
+                    {action_button(UiAction::AcceptAll, ctx.t(TextKey::AcceptAll), move || ctx.act(|r| r.accept_all(Layer::Preferences)))}
+                    {action_button(UiAction::RejectAll, ctx.t(TextKey::RejectAll), move || ctx.act(|r| r.reject_all(Layer::Preferences)))}
                 </div>
             </div>
         </div>

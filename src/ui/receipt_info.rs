@@ -3,8 +3,11 @@
 
 use leptos::prelude::*;
 
-use super::{use_widget, UiAction};
-use crate::i18n::TextKey;
+use consentry_model::contract::UiAction;
+use consentry_model::i18n::TextKey;
+
+use super::context::use_widget;
+use crate::browser::platform::format_date;
 
 /// The latest receipt and the download button.
 #[component]
@@ -15,15 +18,12 @@ pub fn ReceiptInfo() -> impl IntoView {
     let lang = ctx.language();
     move || {
         ctx.latest_receipt().map(|latest| {
-            let date = js_sys::Date::new(&(latest.at as f64).into())
-                .to_locale_string(&lang, &wasm_bindgen::JsValue::UNDEFINED)
-                .as_string()
-                .unwrap_or_default();
+            let date = format_date(latest.at, &lang);
             view! {
                 <p class="cs-meta cs-receipt">
                     {label.clone()}": "<code data-receipt-id=latest.id.clone()>{latest.id.clone()}</code>" · "{date}" "
                     <button type="button" class="cs-link" data-action=UiAction::DownloadReceipts.as_str()
-                        on:click=move |_| ctx.act(|a| a.receipts.download())>
+                        on:click=move |_| ctx.act(|r| r.download_receipts())>
                         {download.clone()}
                     </button>
                 </p>

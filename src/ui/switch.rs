@@ -1,47 +1,42 @@
-//! An on/off switch: a `<button role="switch">` with `aria-checked`, labelled by its purpose or service name.
+//! An on/off switch: a `<button role="switch">` with `aria-checked`, labelled by its purpose or service
+//! name, showing the preference center's draft and flipping it on click (unless locked).
 
 use leptos::prelude::*;
 
-/// What a switch controls, written into `data-purpose` or `data-service`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SwitchTarget {
-    /// A purpose id.
-    Purpose(String),
-    /// A service, as `purpose/service`.
-    Service(String),
-}
+use consentry_model::Target;
 
-/// A switch.
+use super::context::use_widget;
+
+/// A switch for `target`.
 #[component]
 pub fn Switch(
-    /// The purpose or service it controls.
-    target: SwitchTarget,
+    /// The purpose or service it controls (written into `data-purpose` or `data-service`).
+    target: Target,
     /// The id of the element that names it.
     labelled_by: String,
-    /// Whether it is on.
-    #[prop(into)]
-    checked: Signal<bool>,
-    /// Locked on (a required purpose).
+    /// Locked on (a required purpose and its services).
     #[prop(optional)]
     locked: bool,
-    /// Called when the visitor flips it.
-    on_toggle: Box<dyn Fn()>,
 ) -> impl IntoView {
-    let (purpose, service) = match target {
-        SwitchTarget::Purpose(p) => (Some(p), None),
-        SwitchTarget::Service(s) => (None, Some(s)),
+    let ctx = use_widget();
+    let draft = ctx.ui.draft;
+    let (purpose, service) = match &target {
+        Target::Purpose(p) => (Some(p.to_string()), None),
+        Target::Service(k) => (None, Some(k.to_string())),
     };
+    let shown = target.clone();
+    let checked = move || if draft.with(|d| d.granted(&shown)) { "true" } else { "false" };
     view! {
         <button
             type="button"
             role="switch"
             class="cs-switch"
-            aria-checked=move || if checked.get() { "true" } else { "false" }
+            aria-checked=checked
             aria-disabled=locked.then_some("true")
             aria-labelledby=labelled_by
             data-purpose=purpose
             data-service=service
-            on:click=move |_| if !locked { on_toggle() }
+            on:click=move |_| if !locked { ctx.act(|r| r.toggle(&target)) }
         >
             <span class="cs-switch__thumb" aria-hidden="true"></span>
         </button>

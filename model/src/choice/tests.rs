@@ -1,5 +1,5 @@
 use super::*;
-use crate::fixtures::{config, edited};
+use crate::fixtures::{config, edited, t};
 
 const NOW: i64 = 1_790_000_000_000;
 
@@ -7,9 +7,9 @@ fn banner_accept() -> Method {
     Method { layer: Layer::Banner, action: Action::AcceptAll }
 }
 
-fn asked(c: &Config) -> Vec<String> {
-    let services = c.purposes.iter().flat_map(|p| p.services.iter().map(move |s| format!("{}/{}", p.id, s.id)));
-    c.purposes.iter().map(|p| p.id.to_string()).chain(services).collect()
+fn asked(c: &Config) -> Vec<Target> {
+    let services = c.purposes.iter().flat_map(|p| p.services.iter().map(move |s| ServiceKey::new(&p.id, &s.id).into()));
+    c.purposes.iter().map(|p| Target::Purpose(p.id.clone())).chain(services).collect()
 }
 
 #[test]
@@ -53,9 +53,9 @@ fn prompt_rules() {
     assert_eq!(Choice::prompt_reason(Some(&ch), &c, NOW - 2 * DAY_MS, &all), Some(PromptReason::Expired));
     let changed = Config::from_json(&edited(|v| v["policy_version"] = "2027-01".into())).unwrap();
     assert_eq!(Choice::prompt_reason(Some(&ch), &changed, NOW, &all), Some(PromptReason::PolicyChanged));
-    let without_marketing: Vec<String> = all.iter().filter(|a| *a != "marketing").cloned().collect();
+    let without_marketing: Vec<Target> = all.iter().filter(|a| **a != t("marketing")).cloned().collect();
     assert_eq!(Choice::prompt_reason(Some(&ch), &c, NOW, &without_marketing), Some(PromptReason::NewPurpose));
-    let without_hotjar: Vec<String> = all.iter().filter(|a| *a != "analytics/hotjar").cloned().collect();
+    let without_hotjar: Vec<Target> = all.iter().filter(|a| **a != t("analytics/hotjar")).cloned().collect();
     assert_eq!(
         Choice::prompt_reason(Some(&ch), &c, NOW, &without_hotjar),
         Some(PromptReason::NewPurpose),

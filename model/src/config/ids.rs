@@ -79,6 +79,6 @@ impl ServiceKey {
 
 impl fmt::Display for ServiceKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}/{}", self.purpose, self.service)
+        f.write_str(&consentry_receipt::vocab::service_id(self.purpose.as_str(), self.service.as_str()))
     }
 }

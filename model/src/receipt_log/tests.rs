@@ -78,6 +78,43 @@ fn a_full_archive_trims_acknowledged_receipts_first_and_counts_them() {
 }
 
 #[test]
+fn a_full_archive_never_trims_a_receipt_that_waits_for_delivery() {
+    let mut log = ReceiptLog::default();
+    // Ten receipts wait for the endpoint (the oldest ones), then the archive fills with local ones.
+    for i in 0..10 {
+        assert_eq!(log.add(&format!("pending-{i}"), "x", NOW, true), Added::Queued);
+    }
+    for i in 0..MAX_ARCHIVE + 5 {
+        log.add(&format!("local-{i}"), "x", NOW, false);
+    }
+    assert_eq!(log.items.len(), MAX_ARCHIVE);
+    assert_eq!(log.trimmed, 15, "the oldest local receipts went, not the pending ones");
+    let pending: Vec<&str> = log.pending().map(|i| i.id.as_str()).collect();
+    assert_eq!(pending, (0..10).map(|i| format!("pending-{i}")).collect::<Vec<_>>());
+    assert_eq!(log.items[10].id, "local-15");
+    // Once delivered, they are ordinary archive entries and the oldest go first.
+    for i in 0..10 {
+        log.delivered(&format!("pending-{i}"), "{}".into());
+    }
+    log.add("newest", "x", NOW, false);
+    assert_eq!(log.items[0].id, "pending-1");
+    assert_eq!(log.trimmed, 16);
+}
+
+#[test]
+fn http_answers_are_classified_as_the_spec_says() {
+    for status in [200, 201, 202, 204, 299] {
+        assert_eq!(classify(status), Answer::Delivered, "{status}");
+    }
+    for status in [408, 429, 500, 502, 503, 504, 599] {
+        assert_eq!(classify(status), Answer::Retry, "{status}");
+    }
+    for status in [0, 100, 301, 304, 400, 401, 403, 404, 409, 413, 415, 422, 600] {
+        assert_eq!(classify(status), Answer::Refused, "{status}");
+    }
+}
+
+#[test]
 fn corrupt_records_are_refused() {
     for raw in ["", "{", "{\"v\":2}", "{\"v\":1,\"chain\":1,\"items\":[],\"overflow\":0,\"trimmed\":0}"] {
         assert!(ReceiptLog::decode(raw).is_none(), "{raw}");

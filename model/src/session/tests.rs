@@ -1,6 +1,6 @@
 use super::*;
 use crate::choice::{Action, Layer};
-use crate::fixtures::{config, edited};
+use crate::fixtures::{config, edited, t};
 use crate::record::{decode, encode};
 
 fn sj(v: Value) -> serde_json::Value {
@@ -27,7 +27,7 @@ fn first_visit_prompts_and_grants_nothing() {
     assert_eq!(s.prompt(), Some(PromptReason::NoChoice));
     assert!(!s.restored());
     assert!(!s.applied().any_optional_granted(&c));
-    let st = sj(s.state_json("local"));
+    let st = sj(s.state_json(Backend::Local));
     assert_eq!(st["decided"], false);
     assert_eq!(st["purposes"]["analytics"], false);
     assert_eq!(st["purposes"]["necessary"], true);
@@ -40,12 +40,12 @@ fn stored_choice_is_applied_without_prompt() {
     let s = Session::start(c.clone(), "en".into(), decode(&accepted_record(), &c).ok(), NOW + DAY);
     assert_eq!(s.prompt(), None);
     assert!(s.restored());
-    assert!(s.applied().granted("marketing"));
+    assert!(s.applied().granted(&t("marketing")));
     let ev = sj(s.change_json(Source::Stored));
     assert_eq!(ev["source"], "stored");
     assert!(ev["action"].is_null());
     assert_eq!(ev["id"], "id-7");
-    assert_eq!(sj(s.state_json("memory"))["decided"], true);
+    assert_eq!(sj(s.state_json(Backend::Memory))["decided"], true);
 }
 
 #[test]
@@ -73,8 +73,8 @@ fn a_new_purpose_prompts_but_keeps_earlier_decisions() {
     .unwrap();
     let s = Session::start(with_new, "en".into(), decode(&accepted_record(), &c).ok(), NOW);
     assert_eq!(s.prompt(), Some(PromptReason::NewPurpose));
-    assert!(s.applied().granted("marketing"));
-    assert!(!s.applied().granted("personalisation"));
+    assert!(s.applied().granted(&t("marketing")));
+    assert!(!s.applied().granted(&t("personalisation")));
 }
 
 #[test]
@@ -86,7 +86,7 @@ fn withdrawal_returns_cookies_to_clear_and_keeps_the_id() {
     assert_eq!(out.choice.id, "id-7");
     assert_eq!(out.choice.language, "fr");
     assert_eq!(out.cookies_to_clear.len(), 3);
-    assert!(!s.applied().granted("analytics"));
+    assert!(!s.applied().granted(&t("analytics")));
     let ev = sj(s.change_json(Source::Decision(m)));
     assert_eq!(ev["source"], "preferences");
     assert_eq!(ev["action"], "reject-all");
@@ -104,6 +104,6 @@ fn a_service_added_to_an_accepted_purpose_is_not_granted_and_asks_again() {
     .unwrap();
     let s = Session::start(with_new_service, "en".into(), decode(&accepted_record(), &c).ok(), NOW);
     assert_eq!(s.prompt(), Some(PromptReason::NewPurpose));
-    assert!(s.applied().granted("analytics/matomo"));
-    assert!(!s.applied().granted("analytics/plausible"), "never asked, never granted");
+    assert!(s.applied().granted(&t("analytics/matomo")));
+    assert!(!s.applied().granted(&t("analytics/plausible")), "never asked, never granted");
 }

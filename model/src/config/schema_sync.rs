@@ -1,0 +1,112 @@
+//! The JSON Schema (`schema/consentry.config.schema.json`) re-declares what the parser accepts, for
+//! editors and validators. These tests keep the two in step: every key, bound and enum the schema
+//! states is read from the schema and checked against the parser.
+
+use serde_json::{json, Value};
+
+use super::*;
+use crate::fixtures::edited;
+
+fn schema() -> Value {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../schema/consentry.config.schema.json");
+    let text = std::fs::read_to_string(path).expect("the schema file");
+    serde_json::from_str(&text).expect("the schema is JSON")
+}
+
+/// `anyOf: [X, {type: null}]` → X.
+fn non_null(v: &Value) -> &Value {
+    match v.get("anyOf").and_then(Value::as_array) {
+        Some(alts) => alts.iter().find(|a| a.get("type") != Some(&json!("null"))).expect("a non-null alternative"),
+        None => v,
+    }
+}
+
+fn names(v: &Value) -> Vec<String> {
+    v.as_array().expect("an array").iter().map(|n| n.as_str().expect("a string").to_string()).collect()
+}
+
+fn keys(v: &Value) -> Vec<String> {
+    let mut k: Vec<String> = v.as_object().expect("an object").keys().cloned().collect();
+    k.sort();
+    k
+}
+
+fn parses(edit: impl FnOnce(&mut Value)) -> std::result::Result<Config, ConfigError> {
+    Config::from_json(&edited(edit))
+}
+
+#[test]
+fn every_interface_text_key_is_in_the_schema_and_no_other() {
+    let s = schema();
+    let texts = non_null(&s["$defs"]["ui"]["properties"]["texts"]);
+    let mut expected: Vec<String> = TextKey::ALL.iter().map(|k| k.name().to_string()).collect();
+    expected.sort();
+    assert_eq!(keys(&texts["properties"]), expected);
+    assert_eq!(texts["additionalProperties"], json!(false));
+}
+
+#[test]
+fn the_expiry_range_is_the_parsers() {
+    let s = schema();
+    let range = non_null(&s["properties"]["expiry_days"]);
+    assert_eq!(range["minimum"], json!(1));
+    assert_eq!(range["maximum"], json!(MAX_EXPIRY_DAYS));
+    assert_eq!(s["properties"]["expiry_days"]["default"], json!(DEFAULT_EXPIRY_DAYS));
+    assert!(parses(|v| v["expiry_days"] = json!(MAX_EXPIRY_DAYS)).is_ok());
+    assert!(parses(|v| v["expiry_days"] = json!(MAX_EXPIRY_DAYS + 1)).is_err());
+    assert!(parses(|v| v["expiry_days"] = json!(1)).is_ok());
+    assert!(parses(|v| v["expiry_days"] = json!(0)).is_err());
+}
+
+#[test]
+fn the_enums_are_the_parsers() {
+    let s = schema();
+    let ui = &s["$defs"]["ui"]["properties"];
+    let floating = non_null(&ui["floating_button"]);
+    assert_eq!(names(&floating["enum"]), FloatingButton::ALL.map(|f| f.name().to_string()));
+    assert_eq!(ui["floating_button"]["default"], json!(FloatingButton::default().name()));
+    let theme = non_null(&ui["theme"]);
+    assert_eq!(names(&theme["enum"]), Theme::ALL.map(|t| t.name().to_string()));
+    assert_eq!(ui["theme"]["default"], json!(Theme::default().name()));
+    for f in FloatingButton::ALL {
+        let c = parses(|v| v["ui"]["floating_button"] = json!(f.name())).unwrap();
+        assert_eq!(c.ui.floating_button, f);
+    }
+    for t in Theme::ALL {
+        let c = parses(|v| v["ui"]["theme"] = json!(t.name())).unwrap();
+        assert_eq!(c.ui.theme, t);
+    }
+    assert!(parses(|v| v["ui"]["theme"] = json!("sepia")).is_err());
+}
+
+#[test]
+fn the_top_level_keys_and_required_ones_are_the_parsers() {
+    let s = schema();
+    let mut required = names(&s["required"]);
+    required.sort();
+    for key in &required {
+        assert!(parses(|v| drop(v.as_object_mut().unwrap().remove(key))).is_err(), "{key} is required");
+    }
+    for key in keys(&s["properties"]) {
+        if !required.contains(&key) && key != "$schema" {
+            assert!(parses(|v| drop(v.as_object_mut().unwrap().remove(&key))).is_ok(), "{key} is optional");
+        }
+    }
+    assert_eq!(s["additionalProperties"], json!(false));
+    assert!(parses(|v| v["unknown_key"] = json!(1)).is_err());
+    assert!(parses(|v| v["$schema"] = json!("anything")).is_ok());
+}
+
+#[test]
+fn the_id_pattern_is_the_parsers() {
+    let s = schema();
+    assert_eq!(s["$defs"]["id"]["pattern"], json!("^[a-z0-9_-]{1,40}$"));
+    let ok = ["a", "a_b-9", &"x".repeat(40)];
+    let bad = ["", "A", "a b", "a/b", "é", &"x".repeat(41)];
+    for id in ok {
+        assert!(PurposeId::parse(id, "").is_ok(), "{id}");
+    }
+    for id in bad {
+        assert!(PurposeId::parse(id, "").is_err(), "{id}");
+    }
+}

@@ -1,0 +1,54 @@
+//! What the widget reads from the platform: the clock, randomness, the Global Privacy Control
+//! signal, the page's and the browser's languages, and locale date formatting.
+
+use wasm_bindgen::JsValue;
+
+/// Milliseconds since the epoch.
+pub fn now() -> i64 {
+    js_sys::Date::now() as i64
+}
+
+/// A number in `[0, 1)` for retry jitter (not for anything secret).
+pub fn jitter() -> f64 {
+    js_sys::Math::random()
+}
+
+/// A random UUID v4 for a consent record or a receipt, from `crypto.getRandomValues`.
+pub fn new_uuid() -> String {
+    let mut bytes = [0u8; 16];
+    let filled = web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .is_some_and(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok());
+    if !filled {
+        for b in bytes.iter_mut() {
+            *b = (js_sys::Math::random() * 256.0) as u8;
+        }
+    }
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!("{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
+}
+
+/// Whether the browser sends a Global Privacy Control signal (`navigator.globalPrivacyControl`).
+pub fn gpc() -> bool {
+    web_sys::window()
+        .and_then(|w| js_sys::Reflect::get(&w.navigator(), &"globalPrivacyControl".into()).ok())
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false)
+}
+
+/// The page's `<html lang>`, if it has one.
+pub fn page_language(document: &web_sys::Document) -> Option<String> {
+    document.document_element().and_then(|e| e.get_attribute("lang"))
+}
+
+/// The browser's preferred languages (`navigator.languages`), most preferred first.
+pub fn navigator_languages(window: &web_sys::Window) -> Vec<String> {
+    window.navigator().languages().iter().filter_map(|v| v.as_string()).collect()
+}
+
+/// A date and time (ms since the epoch) as the visitor's browser writes it in `lang`.
+pub fn format_date(ms: i64, lang: &str) -> String {
+    js_sys::Date::new(&(ms as f64).into()).to_locale_string(lang, &JsValue::UNDEFINED).as_string().unwrap_or_default()
+}
