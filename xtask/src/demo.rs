@@ -36,7 +36,7 @@ struct Service {
 
 /// Runs set-up with Trunk, then every demo service until one of them stops.
 pub fn run_demo() -> Result<()> {
-    setup::run_all(&setup::Options { demo: true, postgres: false })?;
+    setup::run_all(&setup::Options { demo: true, fuzz: false, postgres: false })?;
     create_watch_ignores()?;
     run(Command::new("cargo").current_dir(root()).args(["build", "--package", SERVER_PACKAGE]))?;
     let services = vec![receipt_server()?, trunk_serve()];

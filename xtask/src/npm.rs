@@ -7,8 +7,7 @@
 use std::process::Command;
 
 use crate::error::{bail, Result};
-use crate::process::{capture, run, version_of};
-use crate::setup::Outcome;
+use crate::process::{capture, run, version_of, Outcome};
 use crate::workspace::root;
 
 /// Oldest Node.js major version the npm tools accept (`playwright-core` needs 20).

@@ -6,8 +6,7 @@
 use std::process::Command;
 
 use crate::error::{bail, Result};
-use crate::process::{capture, is_root, run};
-use crate::setup::{apt_get, Outcome};
+use crate::process::{apt_get, capture, is_root, run, Outcome};
 
 /// Role, password and database the tests use.
 const ROLE: &str = "consentry";

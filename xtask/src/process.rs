@@ -5,7 +5,8 @@
 //! becomes an [`Error`] naming the command.
 
 use std::ffi::OsStr;
-use std::process::{Command, Stdio};
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Command, ExitStatus, Stdio};
 use std::time::Duration;
 
 use crate::error::{bail, Error, Result};
@@ -19,6 +20,27 @@ pub fn run(cmd: &mut Command) -> Result<()> {
         bail!("`{line}` failed ({status})");
     }
     Ok(())
+}
+
+/// Runs `cmd` like [`run`], but passes each line of its standard error to `on_line` as well as to
+/// the terminal (for tools whose figures are only printed there), and returns the exit status
+/// whatever it is. No time limit: it waits as long as the child runs.
+pub fn run_watching(cmd: &mut Command, mut on_line: impl FnMut(&str)) -> Result<ExitStatus> {
+    let line = describe(cmd);
+    eprintln!("  $ {line}");
+    let mut child = cmd.stderr(Stdio::piped()).spawn().map_err(|e| spawn_error(&line, &e))?;
+    if let Some(stderr) = child.stderr.take() {
+        let mut reader = BufReader::new(stderr);
+        let mut terminal = std::io::stderr();
+        let mut buf = Vec::new();
+        // Bytes, not `lines()`: a tool may print invalid UTF-8 (libFuzzer prints inputs).
+        while reader.read_until(b'\n', &mut buf).is_ok_and(|n| n > 0) {
+            let _ = terminal.write_all(&buf);
+            on_line(String::from_utf8_lossy(&buf).trim_end_matches(['\n', '\r']));
+            buf.clear();
+        }
+    }
+    child.wait().map_err(|e| Error::new(format!("lost track of `{line}`: {e}")))
 }
 
 /// Runs `cmd` silently and returns its standard output; on failure the error shows its stderr.
@@ -83,6 +105,29 @@ fn spawn_error(line: &str, e: &std::io::Error) -> Error {
     } else {
         Error::new(format!("could not start `{line}`: {e}"))
     }
+}
+
+/// What one step did.
+pub enum Outcome {
+    /// The step installed something.
+    Installed,
+    /// The step started a service that was installed but not running.
+    Started,
+    /// Nothing to do; the text says what was found.
+    Skipped(String),
+}
+
+/// `apt-get ARGS`, non-interactive, through `sudo` unless already root.
+pub fn apt_get(args: &[&str]) -> Command {
+    let mut cmd = if is_root() {
+        Command::new("env")
+    } else {
+        let mut sudo = Command::new("sudo");
+        sudo.arg("env");
+        sudo
+    };
+    cmd.arg("DEBIAN_FRONTEND=noninteractive").arg("apt-get").args(args);
+    cmd
 }
 
 #[cfg(test)]

@@ -1,17 +1,23 @@
-//! `cargo xtask setup [--demo]`: install the pinned tools that are missing, skip the rest.
+//! `cargo xtask setup [--demo] [--fuzz]`: install the pinned tools that are missing, skip the rest.
 //!
 //! Each step checks first (a `TOOL --version` that names the pinned version, a file that exists)
 //! and installs only when the check fails, so a warm machine finishes in about a second.
 //! Every step prints exactly one result line: `setup: <what>: installed (…)`, `started (…)` or
 //! `skipped (…)`.
+//!
+//! The steps: the wasm32 target and the `rustfmt` + `clippy` components of the active (stable)
+//! toolchain, wasm-bindgen-cli, Chromium, the npm packages, PostgreSQL; with `--demo` Trunk; with
+//! `--fuzz` the dated nightly [`FUZZ_NIGHTLY`] and cargo-fuzz [`CARGO_FUZZ_VERSION`], which only the
+//! fuzz targets use (`cargo xtask fuzz`, and the fuzz replay of `cargo xtask test`); stable stays
+//! the toolchain of everything else.
 
 use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
 use crate::error::{bail, Result};
-use crate::process::{capture, format_duration, is_root, names_version, run, version_of};
-use crate::workspace::{locked_version, WASM_TARGET};
+use crate::process::{apt_get, capture, format_duration, names_version, run, version_of, Outcome};
+use crate::workspace::{locked_version, root, WASM_TARGET};
 use crate::{npm, postgres};
 
 /// The Trunk release that builds with this toolchain (0.22 needs a newer rustc).
@@ -20,28 +26,25 @@ pub const TRUNK_VERSION: &str = "0.21.14";
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 /// The `WebDriver` server used by `wasm-bindgen-test-runner`.
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+/// The dated nightly that builds the fuzz targets (cargo-fuzz needs `-Zsanitizer`); pinned so a
+/// fuzz run is reproducible, and never used for anything else.
+pub const FUZZ_NIGHTLY: &str = "nightly-2026-05-19";
+/// The cargo-fuzz release `cargo xtask fuzz` drives.
+pub const CARGO_FUZZ_VERSION: &str = "0.13.2";
 
 /// What `cargo xtask setup` should install.
 pub struct Options {
     /// Also install Trunk, needed only by `cargo xtask demo`.
     pub demo: bool,
+    /// Also install the fuzzing nightly and cargo-fuzz (`cargo xtask fuzz`, `cargo xtask test`).
+    pub fuzz: bool,
     /// Install and start PostgreSQL for the receipt server's tests.
     pub postgres: bool,
 }
 
-/// What one step did.
-pub enum Outcome {
-    /// The step installed something.
-    Installed,
-    /// The step started a service that was installed but not running.
-    Started,
-    /// Nothing to do; the text says what was found.
-    Skipped(String),
-}
-
 /// Runs every step in order and stops at the first failure.
 pub fn run_all(opts: &Options) -> Result<()> {
-    step("wasm32-unknown-unknown target", wasm_target)?;
+    run_lint_tools()?;
     let wbg = locked_version("wasm-bindgen")?;
     step(&format!("wasm-bindgen-cli {wbg}"), || wasm_bindgen_cli(&wbg))?;
     step("chromium + chromedriver (apt)", chromium)?;
@@ -52,7 +55,23 @@ pub fn run_all(opts: &Options) -> Result<()> {
     if opts.demo {
         step(&format!("trunk {TRUNK_VERSION}"), trunk)?;
     }
+    if opts.fuzz {
+        run_fuzz_tools()?;
+    }
     Ok(())
+}
+
+/// The steps `cargo xtask lint` needs alone: the wasm32 target (for the widget's wasm clippy) and
+/// the `rustfmt` and `clippy` components.
+pub fn run_lint_tools() -> Result<()> {
+    step("wasm32-unknown-unknown target", wasm_target)?;
+    step("rustfmt + clippy components", lint_components)
+}
+
+/// The steps the fuzz targets need: the dated nightly and cargo-fuzz (run alone by `cargo xtask fuzz`).
+pub fn run_fuzz_tools() -> Result<()> {
+    step(&format!("{FUZZ_NIGHTLY} toolchain (fuzzing)"), fuzz_nightly)?;
+    step(&format!("cargo-fuzz {CARGO_FUZZ_VERSION}"), cargo_fuzz)
 }
 
 /// The PostgreSQL steps alone (for `cargo xtask bench`).
@@ -84,6 +103,54 @@ fn wasm_target() -> Result<Outcome> {
     Ok(Outcome::Installed)
 }
 
+/// `rustfmt` and `clippy` of the toolchain the workspace builds with (rustup's default profile has
+/// them; the minimal one does not).
+fn lint_components() -> Result<Outcome> {
+    let version = |tool: &str| capture(Command::new("cargo").current_dir(root()).args([tool, "--version"]));
+    if let (Ok(fmt), Ok(clippy)) = (version("fmt"), version("clippy")) {
+        return Ok(Outcome::Skipped(format!("{}, {}", tool_and_version(&fmt), tool_and_version(&clippy))));
+    }
+    run(Command::new("rustup").current_dir(root()).args(["component", "add", "rustfmt", "clippy"]))?;
+    if version("fmt").is_err() || version("clippy").is_err() {
+        bail!("`rustup component add rustfmt clippy` finished but `cargo fmt`/`cargo clippy` still do not run");
+    }
+    Ok(Outcome::Installed)
+}
+
+/// `rustfmt 1.9.0-stable (59807616e1 2026-04-14)` → `rustfmt 1.9.0-stable`.
+fn tool_and_version(version_output: &str) -> String {
+    version_output.split_whitespace().take(2).collect::<Vec<_>>().join(" ")
+}
+
+/// The dated nightly, with the minimal profile (rustc, cargo, std: all cargo-fuzz needs).
+fn fuzz_nightly() -> Result<Outcome> {
+    // RUSTUP_AUTO_INSTALL=0: the check must not install the toolchain itself.
+    let check = || {
+        capture(
+            Command::new("rustup")
+                .env("RUSTUP_AUTO_INSTALL", "0")
+                .args(["run", FUZZ_NIGHTLY])
+                .args(["rustc", "--version"]),
+        )
+    };
+    if let Ok(version) = check() {
+        return Ok(Outcome::Skipped(tool_and_version(&version)));
+    }
+    run(Command::new("rustup").args(["toolchain", "install", FUZZ_NIGHTLY, "--profile", "minimal"]))?;
+    if let Err(e) = check() {
+        bail!("`rustup toolchain install {FUZZ_NIGHTLY}` finished but its rustc does not run: {e}");
+    }
+    Ok(Outcome::Installed)
+}
+
+fn cargo_fuzz() -> Result<Outcome> {
+    if capture(Command::new("cargo").args(["fuzz", "--version"])).is_ok_and(|v| names_version(&v, CARGO_FUZZ_VERSION)) {
+        return Ok(Outcome::Skipped("already installed".into()));
+    }
+    run(Command::new("cargo").args(["install", "cargo-fuzz", "--version", CARGO_FUZZ_VERSION, "--locked"]))?;
+    Ok(Outcome::Installed)
+}
+
 /// The CLI must match the `wasm-bindgen` crate in Cargo.lock exactly, or its output will not load.
 fn wasm_bindgen_cli(version: &str) -> Result<Outcome> {
     let ok = |tool: &str| version_of(tool).is_some_and(|v| names_version(&v, version));
@@ -112,23 +179,22 @@ fn chromium() -> Result<Outcome> {
     Ok(Outcome::Installed)
 }
 
-/// `apt-get ARGS`, non-interactive, through `sudo` unless already root.
-pub fn apt_get(args: &[&str]) -> Command {
-    let mut cmd = if is_root() {
-        Command::new("env")
-    } else {
-        let mut sudo = Command::new("sudo");
-        sudo.arg("env");
-        sudo
-    };
-    cmd.arg("DEBIAN_FRONTEND=noninteractive").arg("apt-get").args(args);
-    cmd
-}
-
 fn trunk() -> Result<Outcome> {
     if version_of("trunk").is_some_and(|v| names_version(&v, TRUNK_VERSION)) {
         return Ok(Outcome::Skipped("already installed".into()));
     }
     run(Command::new("cargo").args(["install", "trunk", "--version", TRUNK_VERSION, "--locked"]))?;
     Ok(Outcome::Installed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn version_lines_are_shortened_to_tool_and_version() {
+        assert_eq!(tool_and_version("rustfmt 1.9.0-stable (59807616e1 2026-04-14)\n"), "rustfmt 1.9.0-stable");
+        assert_eq!(tool_and_version("rustc 1.97.0-nightly (abcdef012 2026-05-18)"), "rustc 1.97.0-nightly");
+        assert_eq!(tool_and_version("clippy"), "clippy");
+    }
 }

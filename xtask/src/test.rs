@@ -1,28 +1,42 @@
 //! `cargo xtask test`: every tier of tests, in order, stopping at the first failure.
 //!
-//! Stages: set-up (PostgreSQL included) → native unit tests → receipt server tests (on a SQLite
-//! file and on the PostgreSQL set-up started, each test in a fresh database; this also builds the
-//! `target/debug/consentry-server` that `tests/e2e/server.test.mjs` runs) → browser tests
-//! (`wasm-bindgen-test` in headless Chromium) → `dist` (release) → end-to-end tests
-//! (`node --test tests/e2e/*.test.mjs`, which load `dist/` the way a site owner's page does).
-//! Each stage's wall time is printed, and a summary at the end.
+//! Stages: set-up (PostgreSQL included) → lint (`cargo fmt --check`, clippy `-D warnings` native
+//! and wasm32, see [`lint`]; first, so a style slip fails in a minute, not after the browser tests)
+//! → native unit tests → receipt server tests (on a SQLite file and on the PostgreSQL set-up
+//! started, each test in a fresh database; this also builds the `target/debug/consentry-server`
+//! that `tests/e2e/server.test.mjs` runs) → browser tests (`wasm-bindgen-test` in headless
+//! Chromium) → `dist` (release) → end-to-end tests (`node --test tests/e2e/*.test.mjs`, which load
+//! `dist/` the way a site owner's page does) → fuzz replay (every cargo-fuzz target built with the
+//! pinned nightly and run once over its committed corpus and regressions, `-runs=0`, see
+//! [`fuzz::replay`]: deterministic, a few seconds once built). Each stage's wall time is printed,
+//! and a summary at the end.
+//!
+//! Nothing is skipped: a stage whose tests are missing fails. `CONSENTRY_BLESS` (which makes the
+//! receipt vector test write its own expectations) is removed from every command the stages run.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
 use crate::dist::{self, Profile};
-use crate::error::{Context, Result};
-use crate::postgres;
+use crate::error::{bail, Context, Result};
 use crate::process::{format_duration, run};
 use crate::setup::{self, CHROMEDRIVER};
 use crate::workspace::{root, SERVER_PACKAGE, WASM_TARGET, WIDGET_PACKAGE};
+use crate::{fuzz, lint, postgres};
 
 /// Seconds a browser test may take before `wasm-bindgen-test-runner` gives up (the machine is slow).
 const BROWSER_TEST_TIMEOUT: &str = "120";
 
+/// Set by hand to regenerate `receipt/vectors/` (see `receipt/tests/receipts.rs`); a test run that
+/// inherited it would compare the vectors with themselves.
+const BLESS: &str = "CONSENTRY_BLESS";
+
 /// Runs all stages; prints the timing summary even when one fails.
 pub fn run_tests() -> Result<()> {
+    if std::env::var_os(BLESS).is_some() {
+        println!("test: {BLESS} is set; ignored (the test stages run without it)");
+    }
     let mut timings = Vec::new();
     let result = run_stages(&mut timings);
     println!("\ntest summary:");
@@ -38,12 +52,14 @@ pub fn run_tests() -> Result<()> {
 type Timings = Vec<(&'static str, Duration, bool)>;
 
 fn run_stages(timings: &mut Timings) -> Result<()> {
-    stage(timings, "setup", || setup::run_all(&setup::Options { demo: false, postgres: true }))?;
+    stage(timings, "setup", || setup::run_all(&setup::Options { demo: false, fuzz: true, postgres: true }))?;
+    stage(timings, "lint", lint_checks)?;
     stage(timings, "native tests", native_tests)?;
     stage(timings, "server tests", server_tests)?;
     stage(timings, "browser tests", browser_tests)?;
     stage(timings, "dist", || dist::run_dist(&dist::Options { out: dist_dir(), profile: Profile::Release }))?;
-    stage(timings, "e2e tests", e2e_tests)
+    stage(timings, "e2e tests", e2e_tests)?;
+    stage(timings, "fuzz replay", || fuzz::replay(without_bless))
 }
 
 /// Runs one stage between two banner lines and records its wall time.
@@ -58,24 +74,44 @@ fn stage(timings: &mut Timings, name: &'static str, body: impl FnOnce() -> Resul
     result
 }
 
+/// A command for a stage: run from the workspace root, without [`BLESS`].
+fn command(program: &str) -> Command {
+    let mut cmd = Command::new(program);
+    cmd.current_dir(root());
+    without_bless(&mut cmd);
+    cmd
+}
+
+fn without_bless(cmd: &mut Command) {
+    cmd.env_remove(BLESS);
+}
+
+/// The checks of `cargo xtask lint`; set-up has already installed what they need.
+fn lint_checks() -> Result<()> {
+    let mut checks = lint::checks();
+    for check in &mut checks {
+        if let lint::Step::Command(cmd) = &mut check.step {
+            without_bless(cmd);
+        }
+    }
+    lint::run_checks(checks)
+}
+
 fn native_tests() -> Result<()> {
-    run(Command::new("cargo").current_dir(root()).args(["test", "--workspace", "--exclude", SERVER_PACKAGE]))
+    run(command("cargo").args(["test", "--workspace", "--exclude", SERVER_PACKAGE]))
 }
 
 /// The server's unit and integration tests; those on PostgreSQL fail (never skip) without it.
 fn server_tests() -> Result<()> {
-    run(Command::new("cargo")
-        .current_dir(root())
+    run(command("cargo")
         .args(["test", "--package", SERVER_PACKAGE])
         .env("CONSENTRY_TEST_POSTGRES_URL", postgres::test_url()))
 }
 
 /// The runner is `wasm-bindgen-test-runner`, set for the wasm32 target in `.cargo/config.toml`.
 fn browser_tests() -> Result<()> {
-    let mut cmd = Command::new("cargo");
-    cmd.current_dir(root())
-        .args(["test", "--target", WASM_TARGET, "--package", WIDGET_PACKAGE])
-        .env("CHROMEDRIVER", CHROMEDRIVER);
+    let mut cmd = command("cargo");
+    cmd.args(["test", "--target", WASM_TARGET, "--package", WIDGET_PACKAGE]).env("CHROMEDRIVER", CHROMEDRIVER);
     if std::env::var_os("WASM_BINDGEN_TEST_TIMEOUT").is_none() {
         cmd.env("WASM_BINDGEN_TEST_TIMEOUT", BROWSER_TEST_TIMEOUT);
     }
@@ -84,26 +120,27 @@ fn browser_tests() -> Result<()> {
 
 /// `node --test` over `tests/e2e/*.test.mjs`; the tests find the built files via `CONSENTRY_DIST`.
 fn e2e_tests() -> Result<()> {
-    let files = e2e_files()?;
-    if files.is_empty() {
-        println!("e2e: no tests/e2e/*.test.mjs yet: skipped");
-        return Ok(());
-    }
-    run(Command::new("node").current_dir(root()).arg("--test").args(&files).env("CONSENTRY_DIST", dist_dir()))
+    let root = root();
+    let files = e2e_files(&root.join("tests/e2e"), &root)?;
+    run(command("node").arg("--test").args(&files).env("CONSENTRY_DIST", dist_dir()))
 }
 
-fn e2e_files() -> Result<Vec<PathBuf>> {
-    let dir = root().join("tests/e2e");
+/// The `*.test.mjs` files of `dir`, sorted, relative to `base`. No directory or no test file is an
+/// error: an e2e stage that ran nothing must not pass.
+fn e2e_files(dir: &Path, base: &Path) -> Result<Vec<PathBuf>> {
     if !dir.is_dir() {
-        return Ok(Vec::new());
+        bail!("no end-to-end tests: {} does not exist", dir.display());
     }
-    let entries = std::fs::read_dir(&dir).context(|| format!("listing {}", dir.display()))?;
+    let entries = std::fs::read_dir(dir).context(|| format!("listing {}", dir.display()))?;
     let mut files = Vec::new();
     for entry in entries {
         let path = entry.context(|| format!("listing {}", dir.display()))?.path();
         if path.to_string_lossy().ends_with(".test.mjs") {
-            files.push(path.strip_prefix(root()).map(PathBuf::from).unwrap_or(path));
+            files.push(path.strip_prefix(base).map(PathBuf::from).unwrap_or(path));
         }
+    }
+    if files.is_empty() {
+        bail!("no end-to-end tests: {} has no *.test.mjs files", dir.display());
     }
     files.sort();
     Ok(files)
@@ -112,4 +149,29 @@ fn e2e_files() -> Result<Vec<PathBuf>> {
 /// Where `cargo xtask test` builds the release files that the e2e tests load.
 fn dist_dir() -> PathBuf {
     root().join("dist")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_or_empty_e2e_directory_fails() {
+        let base = std::env::temp_dir().join(format!("xtask-e2e-files-{}", std::process::id()));
+        let dir = base.join("tests/e2e");
+        let missing = e2e_files(&dir, &base).unwrap_err().to_string();
+        assert_eq!(missing, format!("no end-to-end tests: {} does not exist", dir.display()));
+
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("README.md"), "").unwrap();
+        std::fs::write(dir.join("harness.mjs"), "").unwrap();
+        let empty = e2e_files(&dir, &base).unwrap_err().to_string();
+        assert_eq!(empty, format!("no end-to-end tests: {} has no *.test.mjs files", dir.display()));
+
+        std::fs::write(dir.join("b.test.mjs"), "").unwrap();
+        std::fs::write(dir.join("a.test.mjs"), "").unwrap();
+        let found = e2e_files(&dir, &base);
+        std::fs::remove_dir_all(&base).unwrap();
+        assert_eq!(found.unwrap(), [PathBuf::from("tests/e2e/a.test.mjs"), PathBuf::from("tests/e2e/b.test.mjs")]);
+    }
 }

@@ -1,0 +1,129 @@
+//! `cargo xtask lint`: formatting and lints, the first stage of `cargo xtask test` after set-up.
+//!
+//! The checks, each on the stable toolchain:
+//!
+//! - no import cycles between the modules of any crate (see [`crate::cycles`]);
+//! - `cargo fmt --all --check`: every workspace crate, against `rustfmt.toml`;
+//! - `cargo fmt --manifest-path fuzz/Cargo.toml --check`: the cargo-fuzz crate, which the workspace
+//!   excludes (skipped while `fuzz/Cargo.toml` does not exist);
+//! - `cargo clippy --workspace --all-targets --keep-going -- -D warnings`: every crate natively,
+//!   tests and benches included, with `[workspace.lints]` and `clippy.toml`;
+//! - `cargo clippy --target wasm32-unknown-unknown --package consentry --all-targets --keep-going --
+//!   -D warnings`: the widget's browser half (`cfg(target_arch = "wasm32")`) and its
+//!   `wasm-bindgen-test` browser tests compile only for wasm32, so the native clippy never sees them.
+//!
+//! `--keep-going`: a crate that fails does not stop the others from being checked. Every check runs
+//! even when an earlier one fails, so one run reports everything; each prints one result line,
+//! `lint: <check>: ok (…)`, `FAILED (…)` or `skipped (…)`, and the stage then fails naming the
+//! checks that failed.
+
+use std::process::Command;
+use std::time::Instant;
+
+use crate::error::{bail, Result};
+use crate::process::{format_duration, run};
+use crate::workspace::{root, WASM_TARGET, WIDGET_PACKAGE};
+use crate::{cycles, setup};
+
+/// One check: how the result line names it, and what it does.
+pub struct Check {
+    /// How the result line names it.
+    pub name: &'static str,
+    /// What it does.
+    pub step: Step,
+}
+
+/// What a check does.
+pub enum Step {
+    /// Runs a tool (see [`run`]); it passes when the tool exits with status 0.
+    Command(Command),
+    /// A check done by xtask itself.
+    InProcess(fn() -> Result<()>),
+    /// Does not apply here; the text says why.
+    Skip(String),
+}
+
+/// Installs what the checks need (wasm32 target, rustfmt, clippy), then runs them all.
+pub fn run_lint() -> Result<()> {
+    setup::run_lint_tools()?;
+    run_checks(checks())
+}
+
+/// The checks, in the order they run.
+pub fn checks() -> Vec<Check> {
+    let fuzz_manifest = root().join("fuzz/Cargo.toml");
+    let fuzz_fmt = if fuzz_manifest.is_file() {
+        let mut cmd = cargo(&["fmt", "--manifest-path"]);
+        cmd.arg(&fuzz_manifest).arg("--check");
+        Step::Command(cmd)
+    } else {
+        Step::Skip("no fuzz/Cargo.toml".to_string())
+    };
+    vec![
+        Check { name: "import cycles (every crate)", step: Step::InProcess(|| cycles::check(&root())) },
+        Check { name: "rustfmt (workspace)", step: Step::Command(cargo(&["fmt", "--all", "--check"])) },
+        Check { name: "rustfmt (fuzz crate)", step: fuzz_fmt },
+        Check {
+            name: "clippy (native, workspace)",
+            step: Step::Command(cargo(&[
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--keep-going",
+                "--",
+                "-D",
+                "warnings",
+            ])),
+        },
+        Check {
+            name: "clippy (wasm32, consentry)",
+            step: Step::Command(cargo(&[
+                "clippy",
+                "--target",
+                WASM_TARGET,
+                "--package",
+                WIDGET_PACKAGE,
+                "--all-targets",
+                "--keep-going",
+                "--",
+                "-D",
+                "warnings",
+            ])),
+        },
+    ]
+}
+
+/// Runs every check, prints one result line each, and fails if any failed.
+pub fn run_checks(checks: Vec<Check>) -> Result<()> {
+    let total = checks.len();
+    let mut failed = Vec::new();
+    for Check { name, step } in checks {
+        let started = Instant::now();
+        let result = match step {
+            Step::Command(mut command) => run(&mut command),
+            Step::InProcess(check) => check(),
+            Step::Skip(why) => {
+                println!("lint: {name}: skipped ({why})");
+                continue;
+            }
+        };
+        let took = format_duration(started.elapsed());
+        match result {
+            Ok(()) => println!("lint: {name}: ok ({took})"),
+            Err(e) => {
+                println!("lint: {name}: FAILED ({took}): {e}");
+                failed.push(name);
+            }
+        }
+    }
+    if !failed.is_empty() {
+        bail!("lint: {} of {total} checks failed: {}", failed.len(), failed.join(", "));
+    }
+    Ok(())
+}
+
+fn cargo(args: &[&str]) -> Command {
+    let mut cmd = Command::new("cargo");
+    cmd.current_dir(root()).args(args);
+    cmd
+}
