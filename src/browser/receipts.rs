@@ -4,7 +4,7 @@
 //! The UI never waits: decisions are queued and a single worker signs them in order (so the
 //! `prevReceiptHash` chain never forks within a page). Every change to the stored log is one
 //! synchronous load-modify-save, so concurrent delivery results cannot overwrite each other.
-//! Delivery ([`delivery`](super::delivery)): a 2xx stores the server's acknowledgment; a network
+//! Delivery ([`super::delivery`]): a 2xx stores the server's acknowledgment; a network
 //! error, 408, 429 or 5xx retries with exponential backoff and jitter; any other status is a
 //! permanent refusal, reported on the console and in `state()`. The outbox is flushed after each
 //! receipt, on start-up, on the `online` event, when a retry is due, and with `keepalive` on `pagehide`.
