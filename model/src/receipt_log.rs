@@ -205,14 +205,19 @@ impl ReceiptLog {
         self.items.iter().filter(|i| i.delivery == Delivery::Pending)
     }
 
-    /// Pending receipts whose next attempt is due at `now`.
+    /// The receipts to send at `now`, oldest first: every pending one once the oldest is due, else none.
+    /// The outbox is a queue: a receipt never overtakes an earlier one of this browser, so the receiver
+    /// sees the `prevReceiptHash` chain in order (a server flags an out-of-order link as a break).
     pub fn due(&self, now: i64) -> Vec<Item> {
-        self.pending().filter(|i| i.next <= now).cloned().collect()
+        match self.pending().next() {
+            Some(head) if head.next <= now => self.pending().cloned().collect(),
+            _ => Vec::new(),
+        }
     }
 
-    /// The earliest next attempt among pending receipts.
+    /// When the oldest pending receipt is next due (the queue moves only when its head does).
     pub fn next_due(&self) -> Option<i64> {
-        self.pending().map(|i| i.next).min()
+        self.pending().next().map(|i| i.next)
     }
 
     fn item(&mut self, id: &str) -> Option<&mut Item> {

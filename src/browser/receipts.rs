@@ -4,10 +4,12 @@
 //! The UI never waits: decisions are queued and a single worker signs them in order (so the
 //! `prevReceiptHash` chain never forks within a page). Every change to the stored log is one
 //! synchronous load-modify-save, so concurrent delivery results cannot overwrite each other.
-//! Delivery ([`super::delivery`]): a 2xx stores the server's acknowledgment; a network
-//! error, 408, 429 or 5xx retries with exponential backoff and jitter; any other status is a
-//! permanent refusal, reported on the console and in `state()`. The outbox is flushed after each
-//! receipt, on start-up, on the `online` event, when a retry is due, and with `keepalive` on `pagehide`.
+//! Delivery ([`super::delivery`]): in the order the receipts were made (the outbox is a queue, so the
+//! endpoint sees the chain in order); a 2xx stores the server's acknowledgment; a network error, 408,
+//! 429 or 5xx retries with exponential backoff and jitter, and holds back the receipts behind it; any
+//! other status is a permanent refusal, reported on the console and in `state()`. The outbox is
+//! flushed after each receipt, on start-up, on the `online` event, when a retry is due, and with
+//! `keepalive` on `pagehide`.
 
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
@@ -175,7 +177,8 @@ impl Receipts {
         r
     }
 
-    /// Sends every due receipt, one at a time, then schedules the next retry.
+    /// Sends the due receipts one at a time, oldest first, then schedules the next retry. A receipt
+    /// that must be retried stops the round, so no later receipt overtakes it.
     pub fn flush(self: &Rc<Self>) {
         let Some(endpoint) = self.config.endpoint.clone() else { return };
         if self.flushing.replace(true) {
@@ -197,7 +200,8 @@ impl Receipts {
                         item.id
                     )),
                     PostResult::Retry(why) => {
-                        console::warn(&format!("receipt {} not delivered yet ({why}); will retry", item.id))
+                        console::warn(&format!("receipt {} not delivered yet ({why}); will retry", item.id));
+                        break;
                     }
                     PostResult::Delivered(_) => {}
                 }
@@ -225,18 +229,16 @@ impl Receipts {
         }
     }
 
-    /// On `pagehide`: hand every pending receipt to the browser with `keepalive`, so it is sent even
-    /// as the page goes away. The outcome is not seen; receipts stay pending and are sent again on the
-    /// next visit (the server is idempotent by receipt id).
+    /// On `pagehide`: hand the oldest pending receipt to the browser with `keepalive`, so it is sent
+    /// even as the page goes away. Only one: two requests in flight may arrive in either order, and a
+    /// later receipt must not overtake an earlier one. The outcome is not seen; receipts stay pending
+    /// and are sent (again, the server is idempotent by receipt id), in order, on the next page view.
     fn flush_keepalive(&self) {
         let Some(endpoint) = &self.config.endpoint else { return };
-        let mut budget = KEEPALIVE_BUDGET;
-        for item in self.load().pending() {
-            if item.jws.len() > budget {
-                break;
+        if let Some(head) = self.load().pending().next() {
+            if head.jws.len() <= KEEPALIVE_BUDGET {
+                let _ = delivery::send_keepalive(endpoint, &head.jws);
             }
-            budget -= item.jws.len();
-            let _ = delivery::send_keepalive(endpoint, &item.jws);
         }
     }
 

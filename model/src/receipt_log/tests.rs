@@ -55,6 +55,28 @@ fn backoff_grows_with_jitter_and_is_capped() {
 }
 
 #[test]
+fn the_outbox_is_a_queue_a_later_receipt_never_overtakes_an_earlier_one() {
+    let mut log = ReceiptLog::default();
+    log.add("a", "x", NOW, true);
+    log.add("b", "y", NOW, true);
+    let ids = |items: Vec<Item>| items.into_iter().map(|i| i.id).collect::<Vec<_>>();
+    assert_eq!(ids(log.due(NOW)), ["a", "b"]);
+    // "a" has failed more often than "b", so its retry is later: "b" waits for it.
+    log.failed("a", NOW, 0.5);
+    log.failed("a", NOW, 0.5);
+    log.failed("b", NOW, 0.5);
+    let (a_next, b_next) = (log.items[0].next, log.items[1].next);
+    assert!(b_next < a_next);
+    assert!(log.due(b_next).is_empty(), "b is due but must not overtake a");
+    assert_eq!(log.next_due(), Some(a_next), "the queue moves when its head is due");
+    assert_eq!(ids(log.due(a_next)), ["a", "b"]);
+    // Once the head is acknowledged (or refused for good), the next one leads.
+    log.delivered("a", "{}".into());
+    assert_eq!(log.next_due(), Some(b_next));
+    assert_eq!(ids(log.due(b_next)), ["b"]);
+}
+
+#[test]
 fn a_full_outbox_is_counted_not_silent() {
     let mut log = ReceiptLog::default();
     for i in 0..MAX_PENDING {
