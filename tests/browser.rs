@@ -8,6 +8,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use consentry::model::config::Config;
+use consentry::model::contract::{UiAction, ATTR_ACTION, ATTR_PURPOSE, ATTR_SERVICE};
 use consentry::{start, EmbedError, Mounted, Store};
 use leptos::task::tick;
 use wasm_bindgen::prelude::*;
@@ -92,7 +93,7 @@ fn stored() -> Option<String> {
 async fn banner_offers_three_equal_buttons_and_grants_nothing() {
     let _widget = mount(CONFIG, Store::open()).await;
     let buttons = all(".cs-banner button");
-    let actions: Vec<String> = buttons.iter().map(|b| b.get_attribute("data-action").unwrap()).collect();
+    let actions: Vec<String> = buttons.iter().map(|b| b.get_attribute(ATTR_ACTION).unwrap()).collect();
     assert_eq!(actions, ["accept-all", "reject-all", "customize"]);
     let classes: Vec<String> = buttons.iter().map(|b| b.class_name()).collect();
     assert!(classes.iter().all(|c| c == &classes[0]), "{classes:?}");
@@ -114,7 +115,7 @@ async fn accept_all_closes_stores_and_announces() {
         s.replace(Some(e.detail()));
     });
     document().add_event_listener_with_callback("consentry:change", listener.as_ref().unchecked_ref()).unwrap();
-    click("[data-action=\"accept-all\"]").await;
+    click(&UiAction::AcceptAll.selector()).await;
     document().remove_event_listener_with_callback("consentry:change", listener.as_ref().unchecked_ref()).unwrap();
     assert!(find(".cs-banner").is_none());
     assert!(granted("analytics") && granted("analytics/matomo") && granted("marketing"));
@@ -123,29 +124,29 @@ async fn accept_all_closes_stores_and_announces() {
     let detail = seen.borrow().clone().expect("consentry:change dispatched");
     let source = js_sys::Reflect::get(&detail, &"source".into()).unwrap();
     assert_eq!(source.as_string().as_deref(), Some("banner"));
-    let floating = find("[data-action=\"open-preferences\"]").unwrap();
+    let floating = find(&UiAction::OpenPreferences.selector()).unwrap();
     assert!(!floating.has_attribute("hidden"));
 }
 
 #[wasm_bindgen_test]
 async fn preference_center_switches_are_off_and_save_per_service() {
     let _widget = mount(CONFIG, Store::open()).await;
-    click("[data-action=\"customize\"]").await;
+    click(&UiAction::Customize.selector()).await;
     let dialog = find("[role=\"dialog\"]").expect("preference center open");
     assert_eq!(dialog.get_attribute("aria-modal").as_deref(), Some("true"));
-    let required = find("[data-purpose=\"necessary\"]").unwrap();
+    let required = find(&format!("[{ATTR_PURPOSE}=\"necessary\"]")).unwrap();
     assert_eq!(required.get_attribute("aria-checked").as_deref(), Some("true"));
     assert_eq!(required.get_attribute("aria-disabled").as_deref(), Some("true"));
     for id in ["analytics", "marketing"] {
-        let sw = find(&format!("[data-purpose=\"{id}\"]")).unwrap();
+        let sw = find(&format!("[{ATTR_PURPOSE}=\"{id}\"]")).unwrap();
         assert_eq!(sw.get_attribute("role").as_deref(), Some("switch"));
         assert_eq!(sw.get_attribute("aria-checked").as_deref(), Some("false"), "{id} must start off");
     }
-    click("[data-service=\"analytics/matomo\"]").await;
-    let purpose = find("[data-purpose=\"analytics\"]").unwrap();
+    click(&format!("[{ATTR_SERVICE}=\"analytics/matomo\"]")).await;
+    let purpose = find(&format!("[{ATTR_PURPOSE}=\"analytics\"]")).unwrap();
     assert_eq!(purpose.get_attribute("aria-checked").as_deref(), Some("true"));
     assert!(!granted("analytics"), "nothing applies before saving");
-    click("[data-action=\"save\"]").await;
+    click(&UiAction::Save.selector()).await;
     assert!(find("[role=\"dialog\"]").is_none());
     assert!(granted("analytics/matomo"));
     assert!(!granted("analytics/plausible"));
@@ -155,7 +156,7 @@ async fn preference_center_switches_are_off_and_save_per_service() {
 #[wasm_bindgen_test]
 async fn escape_closes_back_to_the_banner_without_deciding() {
     let _widget = mount(CONFIG, Store::open()).await;
-    click("[data-action=\"customize\"]").await;
+    click(&UiAction::Customize.selector()).await;
     let dialog = find("[role=\"dialog\"]").unwrap();
     let init = web_sys::KeyboardEventInit::new();
     init.set_key("Escape");
@@ -214,7 +215,7 @@ async fn withdrawal_deletes_the_services_cookies() {
 #[wasm_bindgen_test]
 async fn memory_store_keeps_the_choice_when_storage_is_unavailable() {
     let _widget = mount(CONFIG, Store::memory_only()).await;
-    click("[data-action=\"reject-all\"]").await;
+    click(&UiAction::RejectAll.selector()).await;
     let state = api_call("state", None);
     let storage = js_sys::Reflect::get(&state, &"storage".into()).unwrap();
     assert_eq!(storage.as_string().as_deref(), Some("memory"));
@@ -226,7 +227,7 @@ async fn memory_store_keeps_the_choice_when_storage_is_unavailable() {
 #[wasm_bindgen_test]
 async fn stored_choice_is_applied_and_french_is_chosen_from_the_page() {
     let first = mount(CONFIG, Store::open()).await;
-    click("[data-action=\"accept-all\"]").await;
+    click(&UiAction::AcceptAll.selector()).await;
     let raw = stored().unwrap();
     drop(first);
     reset();
@@ -236,7 +237,7 @@ async fn stored_choice_is_applied_and_french_is_chosen_from_the_page() {
     tick().await;
     assert!(find(".cs-banner").is_none(), "a stored choice is not asked again");
     assert!(granted("marketing"));
-    click("[data-action=\"open-preferences\"]").await;
+    click(&UiAction::OpenPreferences.selector()).await;
     let title = find("#cs-prefs-title").unwrap().text_content().unwrap();
     assert_eq!(title, "Préférences de confidentialité");
     let root = find(".cs-root").unwrap();

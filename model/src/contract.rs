@@ -23,6 +23,10 @@ pub const ATTR_DONE: &str = "data-consentry-done";
 pub const ATTR_SRC: &str = "data-src";
 /// On a gated `<script>`: the `type` its live copy gets (default: a classic script).
 pub const ATTR_TYPE: &str = "data-type";
+// The components write the next four in `view!`, which takes attribute names only as literals; the
+// browser tests select with these constants (the end-to-end tests with the same names), so a renamed
+// literal fails them.
+
 /// On every button of the widget: its [`UiAction`].
 pub const ATTR_ACTION: &str = "data-action";
 /// On a purpose's switch: the purpose id.
@@ -119,11 +123,6 @@ impl UiAction {
         }
     }
 
-    /// Parses an attribute value written by [`UiAction::as_str`].
-    pub fn from_name(s: &str) -> Option<UiAction> {
-        Self::ALL.into_iter().find(|a| a.as_str() == s)
-    }
-
     /// A selector for this action's button.
     pub fn selector(self) -> String {
         format!("[{ATTR_ACTION}=\"{}\"]", self.as_str())
@@ -144,10 +143,7 @@ mod tests {
     }
 
     #[test]
-    fn every_action_name_parses_back_and_names_are_unique() {
-        for a in UiAction::ALL {
-            assert_eq!(UiAction::from_name(a.as_str()), Some(a));
-        }
+    fn action_names_are_unique() {
         let mut names: Vec<&str> = UiAction::ALL.iter().map(|a| a.as_str()).collect();
         names.sort_unstable();
         names.dedup();

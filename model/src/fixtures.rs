@@ -39,3 +39,13 @@ pub fn edited(edit: impl FnOnce(&mut serde_json::Value)) -> String {
 pub fn t(text: &str) -> crate::target::Target {
     text.parse().expect("a valid target")
 }
+
+/// A choice saved in the preference center with only `analytics/matomo` switched on, in `lang`, at
+/// `now`, with consent record id `id`.
+pub fn matomo_only_choice(lang: &str, now: i64, id: &str) -> crate::choice::Choice {
+    use crate::choice::{Action, Choice, Layer, Method};
+    let c = config();
+    let mut d = crate::consent::Decisions::none(&c);
+    d.set(&c, &t("analytics/matomo"), true);
+    Choice::decide(None, &c, d, Method { layer: Layer::Preferences, action: Action::Save }, lang, now, || id.into())
+}

@@ -105,23 +105,10 @@ pub fn build(config: &Config, choice: &Choice, receipt_id: &str, signer: Signer)
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::choice::{Action, Layer, Method};
-    use crate::consent::Decisions;
-    use crate::fixtures::{config, t};
+    use crate::fixtures::{config, matomo_only_choice};
 
     fn choice(lang: &str) -> Choice {
-        let c = config();
-        let mut d = Decisions::none(&c);
-        d.set(&c, &t("analytics/matomo"), true);
-        Choice::decide(
-            None,
-            &c,
-            d,
-            Method { layer: Layer::Preferences, action: Action::Save },
-            lang,
-            1_790_000_000_123,
-            || "0d9c2f4e-8a61-4b7e-9c3d-2f1e0a9b8c7d".into(),
-        )
+        matomo_only_choice(lang, 1_790_000_000_123, "0d9c2f4e-8a61-4b7e-9c3d-2f1e0a9b8c7d")
     }
 
     fn signer() -> Signer {

@@ -77,10 +77,10 @@ fn flag_map<'a>(v: &'a Value, key: &str) -> Result<Vec<(&'a str, bool)>, Unreada
         .ok_or_else(|| Unreadable::Corrupt(format!("malformed field \"{key}\"")))
 }
 
-/// Parses the keys of a flag map into ids of the kind `pick` accepts; other keys are dropped (they
-/// cannot match anything the configuration lists).
-fn typed<K>(entries: Vec<(&str, bool)>, pick: impl Fn(Target) -> Option<K>) -> Vec<(K, bool)> {
-    entries.into_iter().filter_map(|(k, on)| Some((pick(k.parse().ok()?)?, on))).collect()
+/// The keys of a flag map parsed as targets, once; keys that are not valid ids are dropped (they cannot
+/// match anything the configuration lists).
+fn targets(entries: Vec<(&str, bool)>) -> Vec<(Target, bool)> {
+    entries.into_iter().filter_map(|(k, on)| Some((k.parse().ok()?, on))).collect()
 }
 
 /// Decodes a stored value against the current configuration.
@@ -112,14 +112,15 @@ pub fn decode(raw: &str, config: &Config) -> Result<Decoded, Unreadable> {
     if id.is_empty() || expires < updated || updated < created {
         return Err(corrupt("inconsistent record"));
     }
-    let (purposes, services) = (flag_map(&v, "purposes")?, flag_map(&v, "services")?);
-    let asked = purposes.iter().chain(services.iter()).filter_map(|(k, _)| k.parse().ok()).collect();
-    let purposes = typed(purposes, |t| match t {
-        Target::Purpose(p) => Some(p),
+    let purposes = targets(flag_map(&v, "purposes")?);
+    let services = targets(flag_map(&v, "services")?);
+    let asked = purposes.iter().chain(services.iter()).map(|(t, _)| t.clone()).collect();
+    let purposes = purposes.into_iter().filter_map(|(t, on)| match t {
+        Target::Purpose(p) => Some((p, on)),
         Target::Service(_) => None,
     });
-    let services = typed(services, |t| match t {
-        Target::Service(k) => Some(k),
+    let services = services.into_iter().filter_map(|(t, on)| match t {
+        Target::Service(k) => Some((k, on)),
         Target::Purpose(_) => None,
     });
     Ok(Decoded {

@@ -9,7 +9,7 @@ use std::str::FromStr;
 
 use consentry_receipt::vocab::split_service_id;
 
-use crate::config::{Config, PurposeId, ServiceId, ServiceKey};
+use crate::config::{PurposeId, ServiceId, ServiceKey};
 
 /// A purpose, or a service within its purpose.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -18,25 +18,6 @@ pub enum Target {
     Purpose(PurposeId),
     /// One service of a purpose.
     Service(ServiceKey),
-}
-
-impl Target {
-    /// The purpose this target belongs to.
-    pub fn purpose(&self) -> &PurposeId {
-        match self {
-            Target::Purpose(p) => p,
-            Target::Service(k) => &k.purpose,
-        }
-    }
-
-    /// Whether the configuration lists this purpose or service.
-    pub fn exists_in(&self, config: &Config) -> bool {
-        let Some(p) = config.purpose(self.purpose().as_str()) else { return false };
-        match self {
-            Target::Purpose(_) => true,
-            Target::Service(k) => p.services.iter().any(|s| s.id == k.service),
-        }
-    }
 }
 
 /// Text that is neither a purpose id nor `purpose/service` with valid ids.
@@ -109,16 +90,5 @@ mod tests {
         for text in ["", "/", "analytics/", "/matomo", "a/b/c", "Analytics", " analytics", "analytics ", "a b", "é"] {
             assert_eq!(text.parse::<Target>(), Err(BadTarget(text.to_string())), "{text:?}");
         }
-    }
-
-    #[test]
-    fn a_target_knows_whether_the_configuration_lists_it() {
-        let config = crate::fixtures::config();
-        let t = |s: &str| s.parse::<Target>().unwrap();
-        assert!(t("analytics").exists_in(&config));
-        assert!(t("analytics/matomo").exists_in(&config));
-        assert!(!t("analytics/unknown").exists_in(&config));
-        assert!(!t("marketing/matomo").exists_in(&config));
-        assert!(!t("unknown").exists_in(&config));
     }
 }

@@ -10,28 +10,17 @@ use std::path::{Path, PathBuf};
 
 #[path = "../../fuzz/src/config.rs"]
 mod config;
+#[path = "../../fuzz/src/replay.rs"]
+mod replay;
+
+use replay::{files, replay};
 
 fn dir(kind: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz").join(kind).join("config_parse")
 }
 
-fn files(dir: &Path, keep: impl Fn(&str) -> bool) -> Vec<PathBuf> {
-    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
-    let mut files: Vec<PathBuf> = entries
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_file() && p.file_name().and_then(|n| n.to_str()).is_some_and(&keep))
-        .collect();
-    files.sort();
-    files
-}
-
-fn replay(inputs: &[PathBuf]) {
-    for path in inputs {
-        let data = std::fs::read(path).unwrap();
-        if std::panic::catch_unwind(|| config::config_parse(&data)).is_err() {
-            panic!("fuzz target config_parse fails on {}", path.display());
-        }
-    }
+fn replay_all(inputs: &[PathBuf]) {
+    replay("config_parse", config::config_parse, inputs);
 }
 
 #[test]
@@ -40,7 +29,7 @@ fn the_target_exists_and_its_seeds_pass() {
     assert!(target.is_file(), "{} is missing", target.display());
     let seeds = files(&dir("corpus"), |n| n.starts_with("seed-"));
     assert!(seeds.len() >= 3, "fuzz/corpus/config_parse/ has too few seed-* files");
-    replay(&seeds);
+    replay_all(&seeds);
 }
 
 #[test]
@@ -56,5 +45,5 @@ fn the_seeds_include_an_accepted_configuration() {
 
 #[test]
 fn inputs_that_once_failed_pass_the_check() {
-    replay(&files(&dir("regressions"), |n| !n.starts_with('.')));
+    replay_all(&files(&dir("regressions"), |n| !n.starts_with('.')));
 }

@@ -12,9 +12,10 @@ use std::path::{Path, PathBuf};
 #[path = "../../fuzz/src/lib.rs"]
 #[allow(dead_code)]
 mod checks;
+#[path = "../../fuzz/src/replay.rs"]
+mod replay;
 
-/// A target's check: panics when its property fails.
-type Check = fn(&[u8]);
+use replay::{files, replay, Check};
 
 /// Targets whose checks need `consentry-model`, replayed by `model/tests/fuzz_regressions.rs` instead.
 const REPLAYED_BY_MODEL: [&str; 1] = ["config_parse"];
@@ -31,27 +32,6 @@ const TARGETS: [(&str, Check); 5] = [
 
 fn fuzz_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz")
-}
-
-/// The files of `dir` whose names pass `keep`, sorted; none when `dir` does not exist.
-fn files(dir: &Path, keep: impl Fn(&str) -> bool) -> Vec<PathBuf> {
-    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
-    let mut files: Vec<PathBuf> = entries
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_file() && p.file_name().and_then(|n| n.to_str()).is_some_and(&keep))
-        .collect();
-    files.sort();
-    files
-}
-
-/// Runs `check` on each file, naming the file when it fails.
-fn replay(target: &str, check: Check, inputs: &[PathBuf]) {
-    for path in inputs {
-        let data = std::fs::read(path).unwrap();
-        if std::panic::catch_unwind(|| check(&data)).is_err() {
-            panic!("fuzz target {target} fails on {}", path.display());
-        }
-    }
 }
 
 #[test]

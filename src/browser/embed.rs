@@ -115,18 +115,11 @@ async fn fetch_text(url: &str) -> Result<String, FetchError> {
 
 /// Everything one started widget put on the page. Dropping it takes all of it away again.
 pub struct Mounted {
-    runtime: Rc<Runtime>,
+    _runtime: Rc<Runtime>,
     host: web_sys::Element,
     view: Option<Box<dyn std::any::Any>>,
     _api: Api,
     _observer: Option<Observer>,
-}
-
-impl Mounted {
-    /// The running widget.
-    pub fn runtime(&self) -> &Rc<Runtime> {
-        &self.runtime
-    }
 }
 
 impl Drop for Mounted {
@@ -184,7 +177,7 @@ pub fn start(config: Config, store: Store) -> Result<Mounted, EmbedError> {
             .map_err(|e| console::warn(&format!("content added to the page later will not be activated ({e})")))
             .ok();
     events::dispatch(EventName::Ready, &Value::Null);
-    Ok(Mounted { runtime, host, view: Some(view), _api: api, _observer: observer })
+    Ok(Mounted { _runtime: runtime, host, view: Some(view), _api: api, _observer: observer })
 }
 
 fn mount(

@@ -1,19 +1,8 @@
 use super::*;
-use crate::fixtures::{config, t};
+use crate::fixtures::{config, matomo_only_choice, t};
 
 fn sample() -> Choice {
-    let c = config();
-    let mut d = Decisions::none(&c);
-    d.set(&c, &t("analytics/matomo"), true);
-    Choice::decide(
-        None,
-        &c,
-        d,
-        Method { layer: Layer::Preferences, action: Action::Save },
-        "fr",
-        1_790_000_000_000,
-        || "4f1c2a9e-0000-4000-8000-000000000001".into(),
-    )
+    matomo_only_choice("fr", 1_790_000_000_000, "4f1c2a9e-0000-4000-8000-000000000001")
 }
 
 #[test]
