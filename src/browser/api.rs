@@ -1,8 +1,10 @@
 //! The site owner's scripting surface: `window.consentry` and `[data-consentry-open]` links.
 //!
 //! `window.consentry` is the only global the widget defines: `get(id)`, `state()`, `show()`,
-//! `acceptAll()`, `rejectAll()`. Decisions made through it are recorded with the `api` layer. The
-//! returned [`Api`] removes both the global and the click listener when dropped.
+//! `acceptAll()`, `rejectAll()`, `whenReady(fn)`. Decisions made through it are recorded with the
+//! `api` layer. It replaces the loader's stand-in (which kept the calls made before the module was
+//! ready, and replays them through this object). The returned [`Api`] removes both the global and
+//! the click listener when dropped.
 
 use std::rc::Rc;
 
@@ -13,10 +15,10 @@ use consentry_model::choice::Layer;
 use consentry_model::contract::{ATTR_OPEN, GLOBAL};
 use consentry_model::Target;
 
-use super::error::{document, window, BrowserError};
-use super::events;
+use super::error::{self, document, window, BrowserError};
 use super::listener::Listener;
 use super::runtime::Runtime;
+use super::{console, events};
 
 /// The installed API; dropping it uninstalls it.
 pub struct Api {
@@ -59,6 +61,17 @@ pub fn install(runtime: &Rc<Runtime>) -> Result<Api, BrowserError> {
     method(&object, "acceptAll", Closure::<dyn Fn()>::new(move || r.accept_all(Layer::Api)), &mut methods)?;
     let r = runtime.clone();
     method(&object, "rejectAll", Closure::<dyn Fn()>::new(move || r.reject_all(Layer::Api)), &mut methods)?;
+    // `whenReady(fn)`: the widget is ready, so `fn(window.consentry)` runs now. The loader's stand-in
+    // queues the same call until then. What the page's function throws is the page's error.
+    let this = object.clone();
+    let when_ready = move |f: JsValue| {
+        if let Some(f) = f.dyn_ref::<js_sys::Function>() {
+            if let Err(e) = f.call1(&JsValue::NULL, &this) {
+                console::warn(&format!("a whenReady callback threw: {}", error::describe(&e)));
+            }
+        }
+    };
+    method(&object, "whenReady", Closure::<dyn Fn(JsValue)>::new(when_ready), &mut methods)?;
     let r = runtime.clone();
     let selector = format!("[{ATTR_OPEN}]");
     let document = document()?;

@@ -73,23 +73,35 @@ pub enum EmbedError {
     Browser(#[from] BrowserError),
 }
 
-/// Entry point called by `consentry.js` once the module is instantiated. `config_url` is the absolute
-/// URL from the script's `data-config` attribute, if it has one. Any failure is reported once.
+/// Entry point called by `consentry.js` once the module is instantiated and the page has a body.
+///
+/// `config_url` is the absolute URL from the script's `data-config` attribute, if it has one, and
+/// `pending` the `fetch()` of it that the loader started beside the module's download (the widget
+/// fetches it itself if it is missing). `on_ready` is called once the widget is mounted and
+/// `window.consentry` is the real API: the loader then replays the calls it kept. Any failure is
+/// reported once, and `on_ready` is not called.
 #[wasm_bindgen]
-pub fn boot(config_url: Option<String>) {
+pub fn boot(config_url: Option<String>, pending: Option<js_sys::Promise>, on_ready: Option<js_sys::Function>) {
     wasm_bindgen_futures::spawn_local(async move {
-        match load(config_url).await.and_then(|config| start(config, Store::open())) {
-            // The widget stays for the page's lifetime.
-            Ok(mounted) => std::mem::forget(mounted),
+        match load(config_url, pending).await.and_then(|config| start(config, Store::open())) {
+            Ok(mounted) => {
+                // The widget stays for the page's lifetime.
+                std::mem::forget(mounted);
+                if let Some(on_ready) = on_ready {
+                    // The loader's replay catches what each queued call throws; nothing reaches us.
+                    let _ = on_ready.call0(&JsValue::NULL);
+                }
+            }
             Err(e) => events::report(&e),
         }
     });
 }
 
-/// Finds and parses the configuration: from `config_url` if given, else inline.
-async fn load(config_url: Option<String>) -> Result<Config, EmbedError> {
+/// Finds and parses the configuration: from `config_url` if given (the `pending` response, else a
+/// fetch of its own), else inline.
+async fn load(config_url: Option<String>, pending: Option<js_sys::Promise>) -> Result<Config, EmbedError> {
     let json = match config_url {
-        Some(url) => match fetch_text(&url).await {
+        Some(url) => match read_text(&url, pending).await {
             Ok(text) => text,
             Err(source) => return Err(EmbedError::Fetch { url, source }),
         },
@@ -102,8 +114,12 @@ fn inline_config() -> Result<String, EmbedError> {
     document()?.get_element_by_id(CONFIG_ID).and_then(|el| el.text_content()).ok_or(EmbedError::NoConfig)
 }
 
-async fn fetch_text(url: &str) -> Result<String, FetchError> {
-    let response = JsFuture::from(window()?.fetch_with_str(url)).await.map_err(BrowserError::from)?;
+async fn read_text(url: &str, pending: Option<js_sys::Promise>) -> Result<String, FetchError> {
+    let pending = match pending {
+        Some(pending) => pending,
+        None => window()?.fetch_with_str(url),
+    };
+    let response = JsFuture::from(pending).await.map_err(BrowserError::from)?;
     let response: web_sys::Response = response.dyn_into().map_err(|_| BrowserError::Unexpected("not a response"))?;
     if !response.ok() {
         return Err(FetchError::Status(response.status()));

@@ -142,15 +142,3 @@ test('data-config serving a refused configuration fails closed', async (t) => {
   const { page } = await env.open(t, { config: null, scriptAttrs: 'data-config="/refused.json"', body: GATED_MARKUP }, { wait: false });
   await expectRefused(page);
 });
-
-test('a ?v=123 query on the script src still loads, and the wasm is fetched with the same query', async (t) => {
-  const before = env.widget.log.length;
-  const { page } = await env.open(t, { scriptQuery: '?v=123' });
-  await waitForBanner(page);
-  const fetched = env.widget.log.slice(before);
-  const wasm = fetched.filter((r) => r.path === '/consentry.wasm');
-  assert.equal(wasm.length, 1, `the wasm was fetched once (${JSON.stringify(fetched)})`);
-  assert.equal(wasm[0].search, '?v=123', 'the script query is carried over to the wasm URL');
-  const name = page.locator('#consentry').getByText(CONTROLLER_NAME).filter({ visible: true });
-  assert.ok((await name.count()) >= 1);
-});

@@ -83,8 +83,8 @@ test('the widget adds no style to the host document and host elements keep their
   </script>`;
   const { page } = await env.open(t, {
     head: `<style>${hostCss}</style>`,
-    body: `<p><button id="host-btn" type="button">Order a cake</button></p>${OPEN_LINK}`,
-    beforeWidget: probe,
+    // The probe runs while the parser reaches it, after the elements it reads.
+    body: `<p><button id="host-btn" type="button">Order a cake</button></p>${OPEN_LINK}${probe}`,
   });
   await waitForBanner(page);
   const withBanner = await page.evaluate(() => window.__e2e.hostStyle());

@@ -1,7 +1,7 @@
 //! `cargo xtask fuzz [--seconds N] [TARGET...]`: run the cargo-fuzz targets of `fuzz/` with libFuzzer.
 //!
 //! The targets are the `fuzz/fuzz_targets/*.rs` files (all of them, or those named). After the
-//! fuzzing set-up (the dated nightly [`FUZZ_NIGHTLY`] and cargo-fuzz, see [`setup::run_fuzz_tools`])
+//! fuzzing set-up (the dated nightly [`NIGHTLY`] and cargo-fuzz, see [`setup::run_fuzz_tools`])
 //! they are built once, then each runs for N seconds (default 60), one after another:
 //!
 //! ```text
@@ -29,7 +29,7 @@ use std::time::{Duration, Instant};
 use crate::args::FuzzArgs;
 use crate::error::{bail, Context, Result};
 use crate::process::{format_duration, run, run_watching};
-use crate::setup::{self, FUZZ_NIGHTLY};
+use crate::setup::{self, NIGHTLY};
 use crate::workspace::root;
 
 /// The file name prefixes of the inputs libFuzzer writes when a target fails (it also writes
@@ -194,10 +194,10 @@ fn fuzz_one(target: &str, seconds: u64) -> Result<Outcome> {
     })
 }
 
-/// `cargo +FUZZ_NIGHTLY fuzz ARGS` from the workspace root.
+/// `cargo +NIGHTLY fuzz ARGS` from the workspace root.
 fn cargo_fuzz(args: &[&str]) -> Command {
     let mut cmd = Command::new("cargo");
-    cmd.current_dir(root()).arg(format!("+{FUZZ_NIGHTLY}")).arg("fuzz").args(args);
+    cmd.current_dir(root()).arg(format!("+{NIGHTLY}")).arg("fuzz").args(args);
     cmd
 }
 
@@ -269,7 +269,7 @@ fn failure_lines(o: &Outcome) -> String {
     let mut lines = format!("\n  {}: {} failing input(s):", o.target, o.findings.len());
     for path in &o.findings {
         lines.push_str(&format!(
-            "\n    {}  (replay: cargo +{FUZZ_NIGHTLY} fuzz run {} {})",
+            "\n    {}  (replay: cargo +{NIGHTLY} fuzz run {} {})",
             path.display(),
             o.target,
             path.display()
@@ -400,7 +400,7 @@ stat::new_units_added:          9
         assert_eq!(
             failure_lines(&crashed),
             format!(
-                "\n  b64: 1 failing input(s):\n    fuzz/artifacts/b64/crash-ff  (replay: cargo +{FUZZ_NIGHTLY} fuzz run b64 \
+                "\n  b64: 1 failing input(s):\n    fuzz/artifacts/b64/crash-ff  (replay: cargo +{NIGHTLY} fuzz run b64 \
                  fuzz/artifacts/b64/crash-ff)"
             )
         );

@@ -1,51 +1,64 @@
-//! Wrapping the wasm-bindgen glue in `src/loader.js` to make the embeddable `consentry.js`.
+//! `consentry.js`, the loader a site owner embeds, from its template `src/loader.js`.
 //!
-//! The template is a plain IIFE with one marker comment; the glue goes there, so its
-//! `let wasm_bindgen` is local to the IIFE and the script leaks no global. The checks below refuse
-//! glue that would break that promise (another `--target`, or a future glue that assigns a global).
+//! The template is a plain IIFE with one marker, the file stem of the build's two other files
+//! (`consentry-<hash>` → `consentry-<hash>.wasm` and `consentry-<hash>.js`, see `crate::glue`).
 
 use crate::error::{bail, Result};
 
-/// The line in `src/loader.js` that the glue replaces.
-pub const GLUE_MARKER: &str = "/* @@CONSENTRY_WASM_BINDGEN_GLUE@@ */";
+/// The string in `src/loader.js` that the file stem replaces.
+pub const MODULE_MARKER: &str = "@@CONSENTRY_MODULE@@";
 
-/// The template with `glue` pasted at the marker.
-pub fn wrap(template: &str, glue: &str) -> Result<String> {
-    match template.matches(GLUE_MARKER).count() {
+/// The template with `stem` at the marker.
+pub fn render(template: &str, stem: &str) -> Result<String> {
+    match template.matches(MODULE_MARKER).count() {
         1 => {}
-        n => {
-            bail!("src/loader.js must contain the marker `{GLUE_MARKER}` exactly once (found {n})")
-        }
+        n => bail!("src/loader.js must contain the marker `{MODULE_MARKER}` exactly once (found {n})"),
     }
-    if !glue.contains("let wasm_bindgen") {
-        bail!(
-            "the wasm-bindgen glue does not declare `let wasm_bindgen`; was it built with \
-             `--target no-modules`? (wrapping it could leak a global)"
-        );
+    if !stem.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+        bail!("the module file stem `{stem}` must be letters, digits and dashes (it is pasted into a JS string)");
     }
-    if glue.contains("import.meta") || glue.lines().any(|l| l.starts_with("export ")) {
-        bail!("the wasm-bindgen glue is an ES module; `consentry.js` must be a classic script");
+    Ok(template.replacen(MODULE_MARKER, stem, 1))
+}
+
+/// `consentry-<16 hex digits>`: a stem that changes whenever the wasm or the glue changes, so both
+/// files can be served as immutable (FNV-1a 64 of their bytes: a cache key, not a security check).
+pub fn stem(wasm: &[u8], glue: &[u8]) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in wasm.iter().chain(glue) {
+        hash ^= u64::from(b);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
     }
-    Ok(template.replacen(GLUE_MARKER, glue.trim_end(), 1))
+    format!("consentry-{hash:016x}")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const TEMPLATE: &str = "(function () {\n  /* @@CONSENTRY_WASM_BINDGEN_GLUE@@ */\n  go();\n})();\n";
-
     #[test]
-    fn pastes_the_glue_inside_the_iife() {
-        let out = wrap(TEMPLATE, "let wasm_bindgen;\n(function () {})();\n").expect("wraps");
-        assert!(out.starts_with("(function () {\n  let wasm_bindgen;"));
-        assert!(out.ends_with("go();\n})();\n"));
+    fn pastes_the_stem_once() {
+        let out = render("var MODULE = '@@CONSENTRY_MODULE@@';", "consentry-00ff").expect("renders");
+        assert_eq!(out, "var MODULE = 'consentry-00ff';");
+        assert!(render("var MODULE = '';", "consentry-00ff").is_err());
+        assert!(render("'@@CONSENTRY_MODULE@@' '@@CONSENTRY_MODULE@@'", "consentry-00ff").is_err());
+        assert!(render("'@@CONSENTRY_MODULE@@'", "x'; alert(1); '").is_err());
     }
 
     #[test]
-    fn refuses_module_glue_and_bad_templates() {
-        assert!(wrap(TEMPLATE, "export function boot() {}\nlet wasm_bindgen;").is_err());
-        assert!(wrap(TEMPLATE, "var wasm_bindgen = 1;").is_err());
-        assert!(wrap("(function () {})();", "let wasm_bindgen;").is_err());
+    fn the_stem_follows_both_files() {
+        let a = stem(b"wasm", b"glue");
+        assert_eq!(a.len(), "consentry-".len() + 16);
+        assert_eq!(a, stem(b"wasm", b"glue"));
+        assert_ne!(a, stem(b"wasm", b"glue2"));
+        assert_ne!(a, stem(b"wasm2", b"glue"));
+        // FNV-1a 64 of the empty input is its offset basis.
+        assert_eq!(stem(b"", b""), "consentry-cbf29ce484222325");
+    }
+
+    #[test]
+    fn the_shipped_template_renders() {
+        let template = include_str!("../../src/loader.js");
+        let out = render(template, "consentry-0123456789abcdef").expect("renders");
+        assert!(out.contains("var MODULE = 'consentry-0123456789abcdef';"));
     }
 }

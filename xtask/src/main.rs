@@ -20,6 +20,7 @@ mod demo;
 mod dist;
 mod error;
 mod fuzz;
+mod glue;
 mod lint;
 mod loader;
 mod npm;
@@ -28,7 +29,7 @@ mod process;
 mod setup;
 mod sizes;
 mod test;
-mod wasm_features;
+mod wasm_module;
 mod workspace;
 
 use std::path::PathBuf;

@@ -6,10 +6,11 @@
 //! `skipped (…)`.
 //!
 //! The steps: the wasm32 target and the `rustfmt` + `clippy` components of the active (stable)
-//! toolchain, wasm-bindgen-cli, Chromium, the npm packages, PostgreSQL; with `--demo` Trunk; with
-//! `--fuzz` the dated nightly [`FUZZ_NIGHTLY`] and cargo-fuzz [`CARGO_FUZZ_VERSION`], which only the
-//! fuzz targets use (`cargo xtask fuzz`, and the fuzz replay of `cargo xtask test`); stable stays
-//! the toolchain of everything else.
+//! toolchain, the dated nightly [`NIGHTLY`] with `rust-src` (it builds the shipped wasm with
+//! `-Cpanic=immediate-abort` and `-Zbuild-std`, see [`crate::dist`]), wasm-bindgen-cli, Chromium, the
+//! npm packages, PostgreSQL; with `--demo` Trunk; with `--fuzz` cargo-fuzz [`CARGO_FUZZ_VERSION`],
+//! which only the fuzz targets use (`cargo xtask fuzz`, and the fuzz replay of `cargo xtask test`).
+//! Stable stays the toolchain of everything else: tests, clippy, the server, dev builds.
 
 use std::path::Path;
 use std::process::Command;
@@ -26,9 +27,10 @@ pub const TRUNK_VERSION: &str = "0.21.14";
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 /// The `WebDriver` server used by `wasm-bindgen-test-runner`.
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
-/// The dated nightly that builds the fuzz targets (cargo-fuzz needs `-Zsanitizer`); pinned so a
-/// fuzz run is reproducible, and never used for anything else.
-pub const FUZZ_NIGHTLY: &str = "nightly-2026-05-19";
+/// The dated nightly for the two jobs stable cannot do: the shipped (release) wasm, built with
+/// `-Cpanic=immediate-abort` and `-Zbuild-std`, and the fuzz targets (cargo-fuzz needs `-Zsanitizer`).
+/// Pinned so both are reproducible; never used for anything else.
+pub const NIGHTLY: &str = "nightly-2026-05-19";
 /// The cargo-fuzz release `cargo xtask fuzz` drives.
 pub const CARGO_FUZZ_VERSION: &str = "0.13.2";
 
@@ -36,7 +38,7 @@ pub const CARGO_FUZZ_VERSION: &str = "0.13.2";
 pub struct Options {
     /// Also install Trunk, needed only by `cargo xtask demo`.
     pub demo: bool,
-    /// Also install the fuzzing nightly and cargo-fuzz (`cargo xtask fuzz`, `cargo xtask test`).
+    /// Also install cargo-fuzz (`cargo xtask fuzz`, `cargo xtask test`).
     pub fuzz: bool,
     /// Install and start PostgreSQL for the receipt server's tests.
     pub postgres: bool,
@@ -45,6 +47,7 @@ pub struct Options {
 /// Runs every step in order and stops at the first failure.
 pub fn run_all(opts: &Options) -> Result<()> {
     run_lint_tools()?;
+    run_nightly()?;
     let wbg = locked_version("wasm-bindgen")?;
     step(&format!("wasm-bindgen-cli {wbg}"), || wasm_bindgen_cli(&wbg))?;
     step("chromium + chromedriver (apt)", chromium)?;
@@ -68,9 +71,15 @@ pub fn run_lint_tools() -> Result<()> {
     step("rustfmt + clippy components", lint_components)
 }
 
+/// The dated nightly and its `rust-src` (the release build of the widget and the fuzz targets).
+pub fn run_nightly() -> Result<()> {
+    step(&format!("{NIGHTLY} toolchain (shipped wasm, fuzzing)"), nightly)?;
+    step(&format!("{NIGHTLY} rust-src (-Zbuild-std)"), nightly_rust_src)
+}
+
 /// The steps the fuzz targets need: the dated nightly and cargo-fuzz (run alone by `cargo xtask fuzz`).
 pub fn run_fuzz_tools() -> Result<()> {
-    step(&format!("{FUZZ_NIGHTLY} toolchain (fuzzing)"), fuzz_nightly)?;
+    step(&format!("{NIGHTLY} toolchain (shipped wasm, fuzzing)"), nightly)?;
     step(&format!("cargo-fuzz {CARGO_FUZZ_VERSION}"), cargo_fuzz)
 }
 
@@ -123,22 +132,34 @@ fn tool_and_version(version_output: &str) -> String {
 }
 
 /// The dated nightly, with the minimal profile (rustc, cargo, std: all cargo-fuzz needs).
-fn fuzz_nightly() -> Result<Outcome> {
+fn nightly() -> Result<Outcome> {
     // RUSTUP_AUTO_INSTALL=0: the check must not install the toolchain itself.
     let check = || {
         capture(
-            Command::new("rustup")
-                .env("RUSTUP_AUTO_INSTALL", "0")
-                .args(["run", FUZZ_NIGHTLY])
-                .args(["rustc", "--version"]),
+            Command::new("rustup").env("RUSTUP_AUTO_INSTALL", "0").args(["run", NIGHTLY]).args(["rustc", "--version"]),
         )
     };
     if let Ok(version) = check() {
         return Ok(Outcome::Skipped(tool_and_version(&version)));
     }
-    run(Command::new("rustup").args(["toolchain", "install", FUZZ_NIGHTLY, "--profile", "minimal"]))?;
+    run(Command::new("rustup").args(["toolchain", "install", NIGHTLY, "--profile", "minimal"]))?;
     if let Err(e) = check() {
-        bail!("`rustup toolchain install {FUZZ_NIGHTLY}` finished but its rustc does not run: {e}");
+        bail!("`rustup toolchain install {NIGHTLY}` finished but its rustc does not run: {e}");
+    }
+    Ok(Outcome::Installed)
+}
+
+/// `-Zbuild-std` compiles the standard library from the `rust-src` component (the wasm32 target's
+/// prebuilt std is not needed: build-std replaces it).
+fn nightly_rust_src() -> Result<Outcome> {
+    let sysroot = capture(Command::new("rustup").args(["run", NIGHTLY, "rustc", "--print", "sysroot"]))?;
+    let library = Path::new(sysroot.trim()).join("lib/rustlib/src/rust/library");
+    if library.join("std/Cargo.toml").is_file() {
+        return Ok(Outcome::Skipped("already installed".into()));
+    }
+    run(Command::new("rustup").args(["component", "add", "rust-src", "--toolchain", NIGHTLY]))?;
+    if !library.join("std/Cargo.toml").is_file() {
+        bail!("`rustup component add rust-src --toolchain {NIGHTLY}` finished but {} is missing", library.display());
     }
     Ok(Outcome::Installed)
 }

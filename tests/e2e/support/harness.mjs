@@ -2,10 +2,12 @@
 // context (own storage, cookies and cache) per test, and pages generated from a configuration object.
 //
 // The widget under test is always the BUILT artefact in `dist/` (`cargo xtask dist`), loaded cross-origin
-// by a plain HTML page exactly as a site owner embeds it.
+// by a plain HTML page exactly as a site owner embeds it: by default the tags of `dist/snippet.html` first in
+// <head> (preloads + the synchronous loader), as README says; `embed: 'async'` is the older `async` script at
+// the end of <body>, which keeps working.
 
 import { before, after } from 'node:test';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -31,16 +33,31 @@ const CHROMIUM_ARGS = [
 
 /** Fails (never skips) when the built widget is missing. */
 export function requireDist() {
-  const missing = ['consentry.js', 'consentry.wasm'].filter((f) => {
-    const file = path.join(DIST, f);
-    return !existsSync(file) || statSync(file).size === 0;
-  });
+  const present = (f) => existsSync(path.join(DIST, f)) && statSync(path.join(DIST, f)).size > 0;
+  const missing = ['consentry.js', 'snippet.html'].filter((f) => !present(f));
+  if (missing.length === 0) missing.push(...builtFiles().filter((f) => !present(f)));
   if (missing.length > 0) {
     throw new Error(
       `The built widget is missing: ${missing.map((f) => `dist/${f}`).join(', ')} not found in ${DIST}. ` +
         'The end-to-end tests load the built files; run `cargo xtask dist` first, then `node --test tests/e2e/`.',
     );
   }
+}
+
+/** The tags `cargo xtask dist` tells site owners to put first in <head> (URLs relative to `dist/`). */
+export function snippet() {
+  return readFileSync(path.join(DIST, 'snippet.html'), 'utf8').trim();
+}
+
+/** The content-hashed files the snippet names (`consentry-<hash>.wasm`, `consentry-<hash>.js`). */
+export function builtFiles() {
+  return [...snippet().matchAll(/(?:href|src)="([^"]+)"/g)].map((m) => m[1]).filter((f) => f !== 'consentry.js');
+}
+
+/** The build's file stem, `consentry-<hash>`. */
+export function moduleStem() {
+  const wasm = builtFiles().find((f) => f.endsWith('.wasm'));
+  return wasm.slice(0, -'.wasm'.length);
 }
 
 // Runs in every page before any of its scripts: records the widget's events on `document` in a
@@ -106,13 +123,22 @@ export function useEnvironment() {
       return `${env.widget.origin}/consentry.js${query}`;
     },
 
+    /** The README snippet with absolute URLs on the widget origin, `query`/`attrs` added to its <script>. */
+    snippet(query = '', attrs = '') {
+      return snippet()
+        .replace(/(href|src)="([^"]+)"/g, (_, a, f) => `${a}="${env.widget.origin}/${f}"`)
+        .replace(/<script src="([^"]+)"><\/script>/, (_, src) => `<script src="${src}${query}" ${attrs}></script>`);
+    },
+
     /**
      * Generates a host page on the site origin and returns its URL.
      * - `config`: object (inline `#consentry-config`), or `null` for none (e.g. with `scriptAttrs: 'data-config=…'`),
      *   or a string written verbatim into the config element.
      * - `lang`: `<html lang>`; `null` leaves it out.
-     * - `head`, `body`: extra markup; `beforeWidget`: markup just before the widget script (end of body).
+     * - `head`, `body`: extra markup; `beforeWidget`: markup just before the widget script.
      * - `scriptQuery`, `scriptAttrs`: appended to the widget's `<script src>` / attributes.
+     * - `embed`: `'head'` (default) the snippet of `dist/snippet.html` first in <head>, after the inline
+     *   configuration; `'async'` only `<script src=… async>` at the end of <body>.
      */
     pageUrl({
       config = baseConfig(),
@@ -123,6 +149,7 @@ export function useEnvironment() {
       scriptQuery = '',
       scriptAttrs = '',
       title = 'Consentry end-to-end page',
+      embed = 'head',
     } = {}) {
       const configTag =
         config === null
@@ -139,14 +166,14 @@ export function useEnvironment() {
 <title>${title}</title>
 ${head}
 ${configTag}
+${embed === 'head' ? `${beforeWidget}\n${env.snippet(scriptQuery, scriptAttrs)}` : ''}
 </head>
 <body>
 <main>
 <h1>Test page</h1>
 ${body}
 </main>
-${beforeWidget}
-<script src="${env.scriptUrl(scriptQuery)}" async ${scriptAttrs}></script>
+${embed === 'async' ? `${beforeWidget}\n<script src="${env.scriptUrl(scriptQuery)}" async ${scriptAttrs}></script>` : ''}
 </body>
 </html>`;
       env.pageCount += 1;

@@ -1,7 +1,8 @@
 // Two tiny HTTP servers on two different origins, as on a real site:
 //  - the widget origin serves the built files from `dist/` (CORS `*`, `application/wasm`),
 //  - the site origin serves pages the tests register one by one (HTML, JSON, scripts).
-// Both keep a log of the requests they answered so tests can check what the browser fetched.
+// Both keep a log of the requests they answered (with the time each arrived) so tests can check what the
+// browser fetched and when. The widget origin can be told to delay, fail or drop a file (`override`).
 
 import http from 'node:http';
 import { readFile } from 'node:fs/promises';
@@ -33,12 +34,25 @@ function close(server) {
   });
 }
 
-/** Serves the files of `root` (the built `dist/`) to any origin. */
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Serves the files of `root` (the built `dist/`) to any origin. `override(pathname, how)` changes one file
+ * until `reset()`: `{ delay: ms }` answers late, `{ status }` answers with that status instead,
+ * `{ drop: true }` closes the connection without an answer (a network error in the browser).
+ */
 export async function startWidgetServer(root) {
   const log = [];
+  const overrides = new Map();
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url, 'http://x');
-    log.push({ method: req.method, path: url.pathname, search: url.search });
+    log.push({ method: req.method, path: url.pathname, search: url.search, at: Date.now() });
+    const how = overrides.get(url.pathname) ?? {};
+    if (how.drop) {
+      req.socket.destroy();
+      return;
+    }
+    if (how.delay) await sleep(how.delay);
     const headers = {
       'Access-Control-Allow-Origin': '*',
       'Cache-Control': 'no-store',
@@ -54,6 +68,10 @@ export async function startWidgetServer(root) {
       res.writeHead(403, headers).end();
       return;
     }
+    if (how.status) {
+      res.writeHead(how.status, { ...headers, 'Content-Type': 'text/plain' }).end('overridden');
+      return;
+    }
     try {
       const body = await readFile(file);
       res.writeHead(200, { ...headers, 'Content-Type': MIME[path.extname(file)] ?? 'application/octet-stream' });
@@ -63,7 +81,13 @@ export async function startWidgetServer(root) {
     }
   });
   const port = await listen(server);
-  return { origin: `http://localhost:${port}`, log, close: () => close(server) };
+  return {
+    origin: `http://localhost:${port}`,
+    log,
+    override: (pathname, how) => overrides.set(pathname, how),
+    reset: () => overrides.clear(),
+    close: () => close(server),
+  };
 }
 
 /**
@@ -75,7 +99,7 @@ export async function startSiteServer() {
   const log = [];
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://x');
-    log.push({ method: req.method, path: url.pathname, search: url.search });
+    log.push({ method: req.method, path: url.pathname, search: url.search, at: Date.now() });
     const route = routes.get(url.pathname);
     if (!route) {
       res.writeHead(404, { 'Content-Type': 'text/plain', 'Cache-Control': 'no-store' }).end('not found');

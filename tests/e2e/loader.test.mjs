@@ -1,0 +1,167 @@
+// The loader `consentry.js`: how the widget arrives, and what happens when part of it does not.
+// Every page embeds the snippet `cargo xtask dist` writes (preloads + the synchronous loader first in <head>)
+// unless a test says `embed: 'async'`.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  useEnvironment, moduleStem, waitForWidget, waitForBanner, bannerButton, bannerVisible, events, runs, stored,
+  eventually, expectNoPageErrors, waitForChange, get,
+} from './support/harness.mjs';
+import { baseConfig, GATED_MARKUP, ALL_GATED_RUNS } from './support/config.mjs';
+
+const env = useEnvironment();
+
+/** Opens a page whose widget files are changed by `overrides` ({ wasm, glue, loader } → server override). */
+async function openWith(t, overrides, pageOptions = {}, wait = true) {
+  const stem = moduleStem();
+  const paths = { wasm: `/${stem}.wasm`, glue: `/${stem}.js`, loader: '/consentry.js' };
+  for (const [file, how] of Object.entries(overrides)) env.widget.override(paths[file], how);
+  t.after(() => env.widget.reset());
+  return env.open(t, pageOptions, { wait });
+}
+
+/** The widget failed closed: one consentry:error containing `text`, no banner, nothing granted or run. */
+async function expectFailedClosed(page, text) {
+  assert.equal(await waitForWidget(page), 'consentry:error');
+  const errors = await events(page, 'consentry:error');
+  assert.equal(errors.length, 1, `exactly one consentry:error (${JSON.stringify(errors)})`);
+  assert.ok(errors[0].detail.message.startsWith('consentry: '), errors[0].detail.message);
+  assert.ok(errors[0].detail.message.includes(text), `"${errors[0].detail.message}" mentions "${text}"`);
+  assert.ok(
+    page.consoleMessages.some((m) => m.type === 'error' && m.text === errors[0].detail.message),
+    'the same message is on the console',
+  );
+  await page.waitForTimeout(300);
+  assert.equal(await page.locator('#consentry').count(), 0, 'no widget on the page');
+  assert.equal(await get(page, 'analytics'), false, 'the stand-in grants nothing');
+  assert.equal(await page.evaluate(() => window.consentry.state()), null);
+  assert.deepEqual(await runs(page), [], 'no gated script ran');
+  assert.equal(await page.locator('#video').getAttribute('src'), null, 'the gated iframe stays empty');
+  assert.deepEqual(await events(page, 'consentry:change'), []);
+  expectNoPageErrors(page);
+}
+
+test('the snippet loads each file once, by its content-hashed name, even with ?v= on the loader', async (t) => {
+  const before = env.widget.log.length;
+  const { page } = await env.open(t, { scriptQuery: '?v=123' });
+  await waitForBanner(page);
+  const stem = moduleStem();
+  const fetched = env.widget.log.slice(before).map((r) => r.path + r.search).sort();
+  assert.deepEqual(fetched, [`/${stem}.js`, `/${stem}.wasm`, '/consentry.js?v=123'].sort(), 'preloads are used, nothing twice');
+  expectNoPageErrors(page);
+});
+
+test('the older embed, an async script at the end of <body>, still works', async (t) => {
+  const { page } = await env.open(t, { embed: 'async', body: GATED_MARKUP });
+  await waitForBanner(page);
+  await bannerButton(page, 'accept-all').click();
+  await waitForChange(page);
+  await eventually(async () => (await runs(page)).length === ALL_GATED_RUNS.length, { message: 'gated content to run' });
+  expectNoPageErrors(page);
+});
+
+test('an inline configuration placed after the loader (in <body>) is waited for', async (t) => {
+  const config = JSON.stringify(baseConfig()).replace(/</g, '\\u003c');
+  const { page } = await env.open(t, {
+    config: null,
+    body: `<p>text</p><script type="application/json" id="consentry-config">${config}</script>`,
+  });
+  await waitForBanner(page);
+  assert.deepEqual(await events(page, 'consentry:error'), []);
+});
+
+test('calls made before the module is ready are kept and replayed in order; the stand-in then forwards', async (t) => {
+  const early = `<script>
+    var early = window.consentry;
+    window.__e2e.early = { get: early.get('analytics'), state: early.state(), frozen: Object.isFrozen(early) };
+    window.__e2e.order = [];
+    early.whenReady(function (api) { window.__e2e.order.push('first:' + api.get('analytics')); });
+    early.acceptAll();
+    early.whenReady(function () { throw new Error('a page callback that throws'); });
+    early.whenReady(function (api) { window.__e2e.order.push('after:' + api.get('analytics') + ':' + (api === window.consentry)); });
+    window.__e2e.stub = early;
+  </script>`;
+  const { page } = await openWith(t, { wasm: { delay: 700 } }, { beforeWidget: '', head: '', body: GATED_MARKUP + early });
+  assert.deepEqual(await page.evaluate(() => window.__e2e.early), { get: false, state: null, frozen: true });
+  await eventually(() => page.evaluate(() => window.__e2e.order.length === 2), { message: 'both whenReady callbacks' });
+  assert.deepEqual(await page.evaluate(() => window.__e2e.order), ['first:false', 'after:true:true']);
+  const changes = await events(page, 'consentry:change');
+  assert.equal(changes.at(-1).detail.source, 'api', 'the queued acceptAll() is an API decision');
+  assert.match(await stored(page), /"analytics":true/);
+  assert.equal(await bannerVisible(page), false, 'the banner closed after the replayed acceptAll()');
+  await eventually(async () => (await runs(page)).length === ALL_GATED_RUNS.length, { message: 'gated content to run' });
+  assert.equal(await page.evaluate(() => window.__e2e.stub.get('analytics')), true, 'a kept reference to the stand-in forwards');
+  const warned = page.consoleMessages.filter((m) => m.type === 'warning' && m.text.startsWith('consentry: a whenReady callback threw'));
+  assert.equal(warned.length, 1, `the throwing callback is reported and stops nothing (${JSON.stringify(page.consoleMessages)})`);
+  assert.match(warned[0].text, /a page callback that throws/);
+  expectNoPageErrors(page);
+});
+
+test('a data-config file is fetched beside the module, not after it', async (t) => {
+  env.route('/parallel.json', JSON.stringify(baseConfig()), 'application/json');
+  const from = env.site.log.length;
+  const wasmFrom = env.widget.log.length;
+  const { page } = await openWith(t, { wasm: { delay: 800 } }, { config: null, scriptAttrs: 'data-config="/parallel.json"' });
+  await waitForBanner(page);
+  const config = env.site.log.slice(from).find((r) => r.path === '/parallel.json');
+  const wasm = env.widget.log.slice(wasmFrom).find((r) => r.path.endsWith('.wasm'));
+  assert.ok(config && wasm, 'both were fetched');
+  assert.ok(config.at < wasm.at + 800, `the configuration was asked for ${config.at - wasm.at} ms after the module, before it arrived`);
+});
+
+test('the script included twice starts one widget', async (t) => {
+  const second = `<script src="${env.scriptUrl()}"></script>`;
+  const { page } = await env.open(t, { body: second });
+  await waitForBanner(page);
+  await page.waitForTimeout(300);
+  assert.equal(await page.locator('#consentry').count(), 1);
+  assert.equal((await events(page, 'consentry:ready')).length, 1);
+  assert.deepEqual(await events(page, 'consentry:error'), []);
+  assert.ok(page.consoleMessages.some((m) => m.type === 'warning' && /included more than once/.test(m.text)));
+  expectNoPageErrors(page);
+});
+
+test('module missing (HTTP 404): fails closed, naming the file', async (t) => {
+  const { page } = await openWith(t, { wasm: { status: 404 } }, { body: GATED_MARKUP }, false);
+  await expectFailedClosed(page, `HTTP 404 for ${env.widget.origin}/${moduleStem()}.wasm`);
+});
+
+test('module download cut off: fails closed', async (t) => {
+  const { page } = await openWith(t, { wasm: { drop: true } }, { body: GATED_MARKUP }, false);
+  await expectFailedClosed(page, 'failed to start');
+});
+
+test('glue script missing: fails closed, naming the file', async (t) => {
+  const { page } = await openWith(t, { glue: { status: 404 } }, { body: GATED_MARKUP }, false);
+  await expectFailedClosed(page, `could not load ${env.widget.origin}/${moduleStem()}.js`);
+});
+
+test("a Content-Security-Policy without 'wasm-unsafe-eval': fails closed and names the directive", async (t) => {
+  const csp = `<meta http-equiv="Content-Security-Policy" content="script-src ${env.widget.origin}">`;
+  const { page } = await env.open(t, { head: csp, body: GATED_MARKUP }, { wait: false });
+  await expectFailedClosed(page, "must allow 'wasm-unsafe-eval' in script-src");
+});
+
+test("the same policy with 'wasm-unsafe-eval' works", async (t) => {
+  const csp = `<meta http-equiv="Content-Security-Policy" content="script-src ${env.widget.origin} 'wasm-unsafe-eval'; style-src 'unsafe-inline'">`;
+  const { page } = await env.open(t, { head: csp });
+  await waitForBanner(page);
+  assert.deepEqual(await events(page, 'consentry:error'), []);
+});
+
+test('a returning visitor: the stored choice is applied before the visitor does anything', async (t) => {
+  const { context, page, url } = await env.open(t, { body: GATED_MARKUP });
+  await waitForBanner(page);
+  await bannerButton(page, 'accept-all').click();
+  await waitForChange(page);
+  const again = await context.newPage();
+  again.pageErrors = [];
+  again.on('pageerror', (e) => again.pageErrors.push(String(e)));
+  await again.goto(url);
+  await waitForWidget(again);
+  await eventually(async () => (await runs(again)).length === ALL_GATED_RUNS.length, { message: 'gated content to run' });
+  assert.equal(await bannerVisible(again), false);
+  assert.equal((await events(again, 'consentry:change'))[0].detail.purposes.analytics, true, 'the start-up change carries the stored grant');
+  expectNoPageErrors(again);
+});
