@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use crate::error::{bail, Result};
+use crate::error::{bail, Error, Result};
 
 /// What `cargo xtask help` prints, and every argument error after its own sentence.
 pub const USAGE: &str = "\
@@ -31,10 +31,23 @@ commands:
   demo                  setup --demo, then serve the demo on http://127.0.0.1:8080/ and the
                         receipt server on http://127.0.0.1:8787/
   bench                 receipt server throughput on SQLite and PostgreSQL (prints figures)
+  bench-widget [--dist DIR] [--compare DIR] [--runs N] [--throttle P] [-- ARGS...]
+                        the widget beside peer consent banners in headless Chromium, with
+                        ../shared/bench (prints figures): a release dist into
+                        target/bench-widget/dist, or the built one in --dist DIR;
+                        --compare DIR: also an older dist, with the old embed, for before/after;
+                        N measured rounds (default 11), throttle profiles P (default none,mobile);
+                        ARGS go to run.mjs as they are (e.g. -- --only orejime, -- --validate)
   help                  show this text";
 
 /// How long each target runs when `cargo xtask fuzz` is not given `--seconds`.
 pub const DEFAULT_FUZZ_SECONDS: u64 = 60;
+
+/// Measured rounds of `cargo xtask bench-widget` without `--runs`.
+pub const DEFAULT_BENCH_RUNS: u32 = 11;
+
+/// Throttling profiles of `cargo xtask bench-widget` without `--throttle`.
+pub const DEFAULT_BENCH_THROTTLE: &str = "none,mobile";
 
 /// One `cargo xtask` invocation.
 #[derive(Debug, PartialEq, Eq)]
@@ -53,6 +66,8 @@ pub enum Cmd {
     Demo,
     /// `bench`.
     Bench,
+    /// `bench-widget [--dist DIR] [--compare DIR] [--runs N] [--throttle P] [-- ARGS...]`.
+    BenchWidget(BenchWidgetArgs),
     /// `help`, `-h`, `--help`, or no command at all.
     Help,
 }
@@ -86,6 +101,33 @@ pub struct FuzzArgs {
     pub targets: Vec<String>,
 }
 
+/// `cargo xtask bench-widget`'s arguments.
+#[derive(Debug, PartialEq, Eq)]
+pub struct BenchWidgetArgs {
+    /// `--dist DIR`: an already built dist to measure (no build); `None` builds one.
+    pub dist: Option<PathBuf>,
+    /// `--compare DIR`: an older dist, measured too with the old embed.
+    pub compare: Option<PathBuf>,
+    /// `--runs N`: measured rounds (at least 1).
+    pub runs: u32,
+    /// `--throttle P`: the harness's profiles, comma-separated.
+    pub throttle: String,
+    /// Everything after `--`, passed to `run.mjs` verbatim.
+    pub harness_args: Vec<String>,
+}
+
+impl Default for BenchWidgetArgs {
+    fn default() -> Self {
+        BenchWidgetArgs {
+            dist: None,
+            compare: None,
+            runs: DEFAULT_BENCH_RUNS,
+            throttle: DEFAULT_BENCH_THROTTLE.to_string(),
+            harness_args: Vec::new(),
+        }
+    }
+}
+
 /// Parses the arguments after `cargo xtask`.
 pub fn parse(args: &[String]) -> Result<Cmd> {
     let Some((command, rest)) = args.split_first() else {
@@ -99,6 +141,7 @@ pub fn parse(args: &[String]) -> Result<Cmd> {
         "fuzz" => parse_fuzz(rest).map(Cmd::Fuzz),
         "demo" => no_arguments(rest).map(|()| Cmd::Demo),
         "bench" => no_arguments(rest).map(|()| Cmd::Bench),
+        "bench-widget" => parse_bench_widget(rest).map(Cmd::BenchWidget),
         "help" | "-h" | "--help" => Ok(Cmd::Help),
         other => bail!("unknown command `{other}`\n\n{USAGE}"),
     }
@@ -162,6 +205,45 @@ fn parse_seconds(value: &str) -> Result<u64> {
     match value.parse::<u64>() {
         Ok(seconds) if seconds > 0 => Ok(seconds),
         _ => bail!("`--seconds` needs a whole number of seconds, at least 1 (got `{value}`)\n\n{USAGE}"),
+    }
+}
+
+/// Flags take `--flag VALUE` or `--flag=VALUE`; everything after `--` belongs to the harness.
+fn parse_bench_widget(args: &[String]) -> Result<BenchWidgetArgs> {
+    let mut bench = BenchWidgetArgs::default();
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        if arg == "--" {
+            bench.harness_args = args.cloned().collect();
+            break;
+        }
+        let (flag, inline) = match arg.split_once('=') {
+            Some((flag, value)) if flag.starts_with("--") => (flag, Some(value.to_string())),
+            _ => (arg.as_str(), None),
+        };
+        let mut value =
+            |what: &str| match inline.clone().or_else(|| args.next().filter(|v| !v.starts_with("--")).cloned()) {
+                Some(value) if !value.is_empty() => Ok(value),
+                _ => Err(Error::new(format!("`{flag}` needs {what}\n\n{USAGE}"))),
+            };
+        match flag {
+            "--dist" => bench.dist = Some(PathBuf::from(value("a directory")?)),
+            "--compare" if bench.compare.is_some() => {
+                bail!("`--compare` is given once (the one older dist)\n\n{USAGE}")
+            }
+            "--compare" => bench.compare = Some(PathBuf::from(value("a directory")?)),
+            "--runs" => bench.runs = parse_runs(&value("a number")?)?,
+            "--throttle" => bench.throttle = value("profiles such as none,mobile")?,
+            _ => bail!("unknown argument `{arg}` for `bench-widget` (harness arguments go after `--`)\n\n{USAGE}"),
+        }
+    }
+    Ok(bench)
+}
+
+fn parse_runs(value: &str) -> Result<u32> {
+    match value.parse::<u32>() {
+        Ok(runs) if runs > 0 => Ok(runs),
+        _ => bail!("`--runs` needs a whole number of rounds, at least 1 (got `{value}`)\n\n{USAGE}"),
     }
 }
 
@@ -237,6 +319,44 @@ mod tests {
             );
         }
         assert!(error_of("fuzz --jobs 2").starts_with("unknown argument `--jobs` for `fuzz`"));
+    }
+
+    #[test]
+    fn bench_widget_takes_dirs_runs_throttle_and_harness_arguments() {
+        assert_eq!(parse_words("bench-widget").unwrap(), Cmd::BenchWidget(BenchWidgetArgs::default()));
+        let all = BenchWidgetArgs {
+            dist: Some(PathBuf::from("/tmp/new")),
+            compare: Some(PathBuf::from("old")),
+            runs: 3,
+            throttle: "mobile".into(),
+            harness_args: vec!["--only".into(), "orejime".into(), "--".into(), "--runs".into()],
+        };
+        assert_eq!(
+            parse_words(
+                "bench-widget --dist /tmp/new --compare=old --runs 3 --throttle mobile -- --only orejime -- --runs"
+            )
+            .unwrap(),
+            Cmd::BenchWidget(all)
+        );
+        let validate =
+            BenchWidgetArgs { runs: 1, harness_args: vec!["--validate".into()], ..BenchWidgetArgs::default() };
+        assert_eq!(parse_words("bench-widget --runs=1 -- --validate").unwrap(), Cmd::BenchWidget(validate));
+    }
+
+    #[test]
+    fn bench_widget_refuses_bad_values_and_flags() {
+        assert!(error_of("bench-widget --dist").starts_with("`--dist` needs a directory\n\nusage:"));
+        assert!(error_of("bench-widget --dist -- --validate").starts_with("`--dist` needs a directory"));
+        assert!(error_of("bench-widget --compare=").starts_with("`--compare` needs a directory"));
+        assert!(error_of("bench-widget --compare a --compare b").starts_with("`--compare` is given once"));
+        assert!(error_of("bench-widget --throttle").starts_with("`--throttle` needs profiles such as none,mobile"));
+        assert!(error_of("bench-widget --runs").starts_with("`--runs` needs a number"));
+        for bad in ["0", "-1", "2.5", "many"] {
+            let message = error_of(&format!("bench-widget --runs={bad}"));
+            assert!(message.starts_with(&format!("`--runs` needs a whole number of rounds, at least 1 (got `{bad}`)")));
+        }
+        assert!(error_of("bench-widget --only orejime").starts_with("unknown argument `--only` for `bench-widget`"));
+        assert!(error_of("bench-widget /tmp/dist").starts_with("unknown argument `/tmp/dist` for `bench-widget`"));
     }
 
     #[test]

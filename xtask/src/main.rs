@@ -8,6 +8,8 @@
 //! - `test`: set-up, lint, native, server and browser tests, dist, end-to-end tests, fuzz replay (see [`test`]);
 //! - `fuzz [--seconds N] [TARGET...]`: run the cargo-fuzz targets of `fuzz/` and summarise (see [`fuzz`]);
 //! - `bench`: the receipt server's throughput figures (see [`bench`]);
+//! - `bench-widget [--dist DIR] [--compare DIR] [--runs N] [--throttle P] [-- ARGS...]`: the widget beside
+//!   peer consent banners in headless Chromium, with the shared harness (see [`bench_widget`]);
 //! - `demo`: set-up with Trunk, then serve the demo site and the receipt server (see [`demo`]).
 //!
 //! The command line is parsed into one typed value per command (see [`args`]). Failures are printed
@@ -15,6 +17,7 @@
 
 mod args;
 mod bench;
+mod bench_widget;
 mod cycles;
 mod demo;
 mod dist;
@@ -58,6 +61,7 @@ fn run(args: &[String]) -> Result<()> {
         Cmd::Test => test::run_tests(),
         Cmd::Fuzz(fuzz) => fuzz::run_fuzz(&fuzz),
         Cmd::Bench => bench::run_bench(),
+        Cmd::BenchWidget(bench) => bench_widget::run_bench_widget(&bench),
         Cmd::Demo => demo::run_demo(),
         Cmd::Help => {
             println!("{USAGE}");
