@@ -16,8 +16,9 @@
 // - fails closed: any failure (network, HTTP status, a Content-Security-Policy without
 //   'wasm-unsafe-eval', a trap) is reported once as `consentry: ...` on the console and as a
 //   `consentry:error` event (detail `{message}`) on `document`, and nothing is granted.
-// It defines no global other than `window.consentry`; the glue stays inside its own function and
-// receives what it needs through a property of its <script> element.
+// It defines no global other than `window.consentry`; the bindings script is one function (an esbuild
+// IIFE) that receives the loader's callback through a property of its <script> element and hands
+// back `{ init, boot }`. Chunks of a split build are fetched later, from this same directory.
 (function () {
   'use strict';
 
@@ -140,7 +141,7 @@
   glue.consentryStart = function (bindings) {
     compiled
       .then(function (module) {
-        return bindings({ module_or_path: module });
+        return bindings.init({ module_or_path: module });
       })
       .then(function () {
         whenPageAllows(function () {

@@ -5,7 +5,8 @@
 //! (the preference center and its focus trap), `purpose.rs` and `service.rs` (one purpose, one
 //! service, with their switches), `switch.rs`, `controller_line.rs`, `receipt_info.rs` (the latest
 //! receipt and the download), `floating.rs` (the persistent control), `action_button.rs`; shared
-//! pieces: `context.rs` (the one typed context), `state.rs` (the signals), `focus.rs`.
+//! pieces: `context.rs` (the one typed context), `state.rs` (the signals), `focus.rs`; `split.rs` marks
+//! what is fetched as a separate chunk when first needed (the preference center).
 
 mod action_button;
 mod banner;
@@ -17,6 +18,7 @@ mod preferences;
 mod purpose;
 mod receipt_info;
 mod service;
+mod split;
 pub mod state;
 mod switch;
 mod widget;

@@ -62,6 +62,18 @@ fn find(selector: &str) -> Option<Element> {
     shadow().query_selector(selector).unwrap()
 }
 
+/// The preference center, once it is open: its view comes from its own chunk (`ui::split`), so it is
+/// shown a few microtasks after the click that asks for it. Waits up to 20 ticks.
+async fn dialog() -> Option<Element> {
+    for _ in 0..20 {
+        if let Some(dialog) = find("[role=\"dialog\"]") {
+            return Some(dialog);
+        }
+        tick().await;
+    }
+    None
+}
+
 fn all(selector: &str) -> Vec<Element> {
     let list = shadow().query_selector_all(selector).unwrap();
     (0..list.length()).map(|i| list.item(i).unwrap().dyn_into().unwrap()).collect()
@@ -132,7 +144,7 @@ async fn accept_all_closes_stores_and_announces() {
 async fn preference_center_switches_are_off_and_save_per_service() {
     let _widget = mount(CONFIG, Store::open()).await;
     click(&UiAction::Customize.selector()).await;
-    let dialog = find("[role=\"dialog\"]").expect("preference center open");
+    let dialog = dialog().await.expect("preference center open");
     assert_eq!(dialog.get_attribute("aria-modal").as_deref(), Some("true"));
     let required = find(&format!("[{ATTR_PURPOSE}=\"necessary\"]")).unwrap();
     assert_eq!(required.get_attribute("aria-checked").as_deref(), Some("true"));
@@ -157,7 +169,7 @@ async fn preference_center_switches_are_off_and_save_per_service() {
 async fn escape_closes_back_to_the_banner_without_deciding() {
     let _widget = mount(CONFIG, Store::open()).await;
     click(&UiAction::Customize.selector()).await;
-    let dialog = find("[role=\"dialog\"]").unwrap();
+    let dialog = dialog().await.expect("preference center open");
     let init = web_sys::KeyboardEventInit::new();
     init.set_key("Escape");
     init.set_bubbles(true);
@@ -238,6 +250,7 @@ async fn stored_choice_is_applied_and_french_is_chosen_from_the_page() {
     assert!(find(".cs-banner").is_none(), "a stored choice is not asked again");
     assert!(granted("marketing"));
     click(&UiAction::OpenPreferences.selector()).await;
+    dialog().await.expect("preference center open");
     let title = find("#cs-prefs-title").unwrap().text_content().unwrap();
     assert_eq!(title, "Préférences de confidentialité");
     let root = find(".cs-root").unwrap();
@@ -267,7 +280,7 @@ async fn dropping_the_handle_takes_everything_off_the_page() {
     doc.body().unwrap().append_child(&link).unwrap();
     link.unchecked_ref::<HtmlElement>().click();
     tick().await;
-    assert!(find("[role=\"dialog\"]").is_some(), "the link opens the preference center while mounted");
+    assert!(dialog().await.is_some(), "the link opens the preference center while mounted");
     drop(widget);
     tick().await;
     assert!(doc.get_element_by_id("consentry").is_none(), "the host element is gone");

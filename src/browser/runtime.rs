@@ -115,6 +115,11 @@ impl Runtime {
         focus::restore(self.opener.take());
     }
 
+    /// Whether a choice is due (the banner's question is open).
+    pub fn banner_due(&self) -> bool {
+        self.with_session(|s| s.prompt().is_some())
+    }
+
     /// Whether `target` is granted now.
     pub fn granted(&self, target: &Target) -> bool {
         self.with_session(|s| s.applied().granted(target))

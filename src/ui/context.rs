@@ -43,6 +43,11 @@ impl WidgetCtx {
         }
     }
 
+    /// Reads from the runtime (`None` only once the widget is unmounted).
+    pub fn act_with<R>(&self, f: impl FnOnce(&Runtime) -> R) -> Option<R> {
+        self.runtime.try_get_value().map(|runtime| f(&runtime))
+    }
+
     /// The configuration (shared; `None` only once the widget is unmounted).
     pub fn config(&self) -> Option<Rc<Config>> {
         self.config.try_get_value()

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   useEnvironment, moduleStem, waitForWidget, waitForBanner, bannerButton, bannerVisible, events, runs, stored,
-  eventually, expectNoPageErrors, waitForChange, get,
+  eventually, expectNoPageErrors, waitForChange, get, dialog,
 } from './support/harness.mjs';
 import { baseConfig, GATED_MARKUP, ALL_GATED_RUNS } from './support/config.mjs';
 
@@ -15,7 +15,12 @@ const env = useEnvironment();
 /** Opens a page whose widget files are changed by `overrides` ({ wasm, glue, loader } → server override). */
 async function openWith(t, overrides, pageOptions = {}, wait = true) {
   const stem = moduleStem();
-  const paths = { wasm: `/${stem}.wasm`, glue: `/${stem}.js`, loader: '/consentry.js' };
+  const paths = {
+    wasm: `/${stem}.wasm`,
+    glue: `/${stem}.js`,
+    loader: '/consentry.js',
+    preferences: `/${stem}-preferences.wasm`,
+  };
   for (const [file, how] of Object.entries(overrides)) env.widget.override(paths[file], how);
   t.after(() => env.widget.reset());
   return env.open(t, pageOptions, { wait });
@@ -47,8 +52,12 @@ test('the snippet loads each file once, by its content-hashed name, even with ?v
   const { page } = await env.open(t, { scriptQuery: '?v=123' });
   await waitForBanner(page);
   const stem = moduleStem();
-  const fetched = env.widget.log.slice(before).map((r) => r.path + r.search).sort();
-  assert.deepEqual(fetched, [`/${stem}.js`, `/${stem}.wasm`, '/consentry.js?v=123'].sort(), 'preloads are used, nothing twice');
+  // The preference center's chunk follows on idle, because the banner is shown.
+  const expected = [`/${stem}.js`, `/${stem}.wasm`, '/consentry.js?v=123', `/${stem}-preferences.wasm`].sort();
+  const fetched = () => env.widget.log.slice(before).map((r) => r.path + r.search).sort();
+  await eventually(async () => fetched().length >= expected.length, { message: 'the chunk prefetch' });
+  await page.waitForTimeout(300);
+  assert.deepEqual(fetched(), expected, 'preloads are used, nothing twice');
   expectNoPageErrors(page);
 });
 
@@ -164,4 +173,76 @@ test('a returning visitor: the stored choice is applied before the visitor does 
   assert.equal(await bannerVisible(again), false);
   assert.equal((await events(again, 'consentry:change'))[0].detail.purposes.analytics, true, 'the start-up change carries the stored grant');
   expectNoPageErrors(again);
+});
+
+test('the preference center chunk: fetched once the banner is up, or on first need; once per page', async (t) => {
+  const chunk = `/${moduleStem()}-preferences.wasm`;
+  const fetches = (from) => env.widget.log.slice(from).filter((r) => r.path === chunk).length;
+  let from = env.widget.log.length;
+  const { context, page, url } = await env.open(t, {});
+  await waitForBanner(page);
+  await eventually(async () => fetches(from) === 1, { message: 'the chunk to be prefetched while the banner shows' });
+  await bannerButton(page, 'customize').click();
+  await dialog(page).waitFor({ state: 'visible' });
+  await page.keyboard.press('Escape');
+  await bannerButton(page, 'customize').click();
+  await dialog(page).waitFor({ state: 'visible' });
+  assert.equal(fetches(from), 1, 'fetched once, then kept');
+  await page.locator('#consentry [data-action="save"]').click();
+  await waitForChange(page);
+
+  // A returning visitor sees no banner: the chunk waits until the preference center is opened.
+  from = env.widget.log.length;
+  const again = await context.newPage();
+  await again.goto(url);
+  await waitForWidget(again);
+  await again.waitForTimeout(2500);
+  assert.equal(fetches(from), 0, 'no banner, no prefetch');
+  await again.locator('#consentry [data-action="open-preferences"]').click();
+  await dialog(again).waitFor({ state: 'visible' });
+  assert.equal(fetches(from), 1);
+  expectNoPageErrors(page);
+});
+
+test('preference center chunk missing: a clear error, and the banner keeps working', async (t) => {
+  const { page } = await openWith(t, { preferences: { status: 404 } }, { body: GATED_MARKUP });
+  await waitForBanner(page);
+  await bannerButton(page, 'customize').click();
+  await eventually(async () => (await events(page, 'consentry:error')).length === 1, { message: 'consentry:error' });
+  const [error] = await events(page, 'consentry:error');
+  assert.match(error.detail.message, /^consentry: could not load the preference center/);
+  assert.equal(await dialog(page).count(), 0, 'no preference center');
+  assert.ok(await bannerVisible(page), 'the banner is still there');
+  await bannerButton(page, 'reject-all').click();
+  const change = await waitForChange(page);
+  assert.equal(change.detail.action, 'reject-all');
+  assert.match(await stored(page), /"analytics":false/, 'the decision is stored');
+  assert.deepEqual(await runs(page), []);
+  expectNoPageErrors(page);
+});
+
+test('preference center chunk slow: the banner stays usable while it arrives; a decision meanwhile wins', async (t) => {
+  const { page } = await openWith(t, { preferences: { delay: 1500 } }, { body: GATED_MARKUP });
+  await waitForBanner(page);
+  await bannerButton(page, 'customize').click();
+  await page.waitForTimeout(300);
+  assert.ok(await bannerVisible(page), 'the banner stays while the chunk is on its way');
+  assert.equal(await dialog(page).count(), 0);
+  await bannerButton(page, 'accept-all').click();
+  const change = await waitForChange(page);
+  assert.equal(change.detail.action, 'accept-all');
+  await page.waitForTimeout(1800);
+  assert.equal(await dialog(page).count(), 0, 'the late chunk does not open the center after the decision');
+  assert.equal(await bannerVisible(page), false);
+  await eventually(async () => (await runs(page)).length === ALL_GATED_RUNS.length, { message: 'gated content to run' });
+  assert.deepEqual(await events(page, 'consentry:error'), []);
+  expectNoPageErrors(page);
+});
+
+test('preference center chunk slow: opened once it arrives', async (t) => {
+  const { page } = await openWith(t, { preferences: { delay: 800 } }, {});
+  await waitForBanner(page);
+  await bannerButton(page, 'customize').click();
+  await dialog(page).waitFor({ state: 'visible', timeout: 5000 });
+  expectNoPageErrors(page);
 });

@@ -18,7 +18,7 @@ use std::time::Instant;
 
 use crate::error::{bail, Context, Result};
 use crate::process::{format_duration, names_version, run, version_of};
-use crate::setup::NIGHTLY;
+use crate::setup::{self, NIGHTLY, WASM_SPLIT_VERSION};
 use crate::workspace::{locked_version, root, target_dir, WASM_TARGET, WIDGET_PACKAGE};
 use crate::{glue, loader, sizes, wasm_module};
 
@@ -84,68 +84,129 @@ pub fn run_dist(opts: &Options) -> Result<()> {
     recreate_dir(&work)?;
 
     let compiled = cargo_build(opts.profile)?;
-    run(Command::new("wasm-bindgen")
-        .args(["--target", "no-modules", "--no-typescript"])
-        .args(["--remove-name-section", "--remove-producers-section"])
-        .args(["--out-name", "consentry", "--out-dir"])
-        .arg(&work)
-        .arg(&compiled))?;
+    // The release build is split: the main module and one chunk per `#[wasm_split]` module, plus the
+    // link module that fetches them.
+    let split_dir = work.join("split");
+    let (main_input, chunk_names) = match &tools.wasm_split {
+        Some(wasm_split) => {
+            run(Command::new(wasm_split).arg(&compiled).arg(&split_dir).args([
+                "--target",
+                "web",
+                "--out-name",
+                "consentry",
+            ]))?;
+            (split_dir.join("consentry.wasm"), chunk_names(&split_dir)?)
+        }
+        None => (compiled.clone(), Vec::new()),
+    };
+    let bindgen_dir = work.join("bindgen");
+    let mut bindgen = Command::new("wasm-bindgen");
+    bindgen.args(["--target", "web", "--no-typescript"]).args(["--remove-name-section", "--remove-producers-section"]);
+    if tools.wasm_split.is_some() {
+        // The chunks call into the main module through exports the linker made; keep them.
+        bindgen.arg("--keep-lld-exports");
+    }
+    run(bindgen.args(["--out-name", "consentry", "--out-dir"]).arg(&bindgen_dir).arg(&main_input))?;
 
     // The wasm-streams classes Leptos drags in: exports in the module, classes in the glue.
     let (module, dropped) =
-        wasm_module::drop_exports(&read_bytes(&work.join("consentry_bg.wasm"))?, glue::is_stream_export)?;
-    let glue_js = glue::drop_stream_classes(&read_text(&work.join("consentry.js"))?)?;
+        wasm_module::drop_exports(&read_bytes(&bindgen_dir.join("consentry_bg.wasm"))?, glue::is_stream_export)?;
+    let glue_js = glue::drop_stream_classes(&read_text(&bindgen_dir.join("consentry.js"))?)?;
     if dropped.is_empty() {
         bail!("the module exports no wasm-streams class although the glue had them");
     }
-    let mut wasm = work.join("consentry.lean.wasm");
-    fs::write(&wasm, &module).context(|| format!("writing {}", wasm.display()))?;
-    if let Some(wasm_opt) = &tools.wasm_opt {
-        wasm = optimize(wasm_opt, &wasm, &compiled, &work)?;
+    let lean = work.join("consentry.lean.wasm");
+    fs::write(&lean, &module).context(|| format!("writing {}", lean.display()))?;
+    let flags = features(&lean, &compiled)?;
+    let main_wasm = read_bytes(&optimize(tools.wasm_opt.as_deref(), &flags, &lean, &work.join("main.opt.wasm"))?)?;
+    let mut chunks = Vec::new();
+    for name in &chunk_names {
+        let input = split_dir.join(format!("split_{name}.wasm"));
+        let output = work.join(format!("{name}.opt.wasm"));
+        chunks.push((name.clone(), read_bytes(&optimize(tools.wasm_opt.as_deref(), &flags, &input, &output)?)?));
     }
 
-    let wasm_bytes = read_bytes(&wasm)?;
-    let stem = loader::stem(&wasm_bytes, glue_js.as_bytes());
+    // One stem for the whole build: a new main module, chunk or glue renames every file.
+    let mut hashed = main_wasm.clone();
+    for (_, bytes) in &chunks {
+        hashed.extend_from_slice(bytes);
+    }
+    let stem = loader::stem(&hashed, glue_js.as_bytes());
     let glue_name = format!("{stem}.js");
-    let wrapped_glue = work.join("glue.wrapped.js");
-    fs::write(&wrapped_glue, glue::wrap(&glue_js, &glue_name)?)
-        .context(|| format!("writing {}", wrapped_glue.display()))?;
+    let bundle_dir = work.join("bundle");
+    fs::create_dir_all(&bundle_dir).context(|| format!("creating {}", bundle_dir.display()))?;
+    write(&bundle_dir.join("consentry.js"), &glue::rebase(&glue_js)?)?;
+    write(&bundle_dir.join("script_url.js"), glue::SCRIPT_URL_MODULE)?;
+    write(&bundle_dir.join("entry.js"), &glue::entry(&glue_name))?;
+    if !chunk_names.is_empty() {
+        let link = read_text(&split_dir.join("__wasm_split.js"))?;
+        write(&bundle_dir.join("__wasm_split.js"), &glue::rebase(&glue::rename_chunks(&link, &stem, &chunk_names)?)?)?;
+    }
     let loader_js = work.join("loader.js");
-    let template = read_text(&root.join("src/loader.js"))?;
-    fs::write(&loader_js, loader::render(&template, &stem)?).context(|| format!("writing {}", loader_js.display()))?;
+    write(&loader_js, &loader::render(&read_text(&root.join("src/loader.js"))?, &stem)?)?;
 
     fs::create_dir_all(&opts.out).context(|| format!("creating {}", opts.out.display()))?;
     remove_other_builds(&opts.out, &stem)?;
     let out_loader = opts.out.join("consentry.js");
     let out_glue = opts.out.join(&glue_name);
     let out_wasm = opts.out.join(format!("{stem}.wasm"));
-    for (from, to) in [(&loader_js, &out_loader), (&wrapped_glue, &out_glue)] {
-        match &tools.esbuild {
-            Some(esbuild) => run(Command::new(esbuild)
-                .arg(from)
-                .args(["--minify", "--log-level=warning", "--legal-comments=inline"])
-                .arg(format!("--outfile={}", to.display())))?,
-            None => copy(from, to)?,
-        }
+    let minify = opts.profile == Profile::Release;
+    esbuild(&tools.esbuild, &loader_js, &out_loader, minify, false)?;
+    esbuild(&tools.esbuild, &bundle_dir.join("entry.js"), &out_glue, minify, true)?;
+    write_bytes(&out_wasm, &main_wasm)?;
+    let mut files = vec![out_loader, out_glue, out_wasm];
+    for (name, bytes) in &chunks {
+        let path = opts.out.join(format!("{stem}-{name}.wasm"));
+        write_bytes(&path, bytes)?;
+        files.push(path);
     }
-    fs::write(&out_wasm, &wasm_bytes).context(|| format!("writing {}", out_wasm.display()))?;
     let snippet_file = opts.out.join("snippet.html");
-    fs::write(&snippet_file, snippet(&opts.out, "", None)? + "\n")
-        .context(|| format!("writing {}", snippet_file.display()))?;
+    write(&snippet_file, &(snippet(&opts.out, "", None)? + "\n"))?;
 
     let kind = opts.profile.label();
     println!(
-        "dist: {kind} build in {} of {}: the loader consentry.js, {glue_name} and {stem}.wasm",
+        "dist: {kind} build in {} of {}: the loader consentry.js, {glue_name}, {stem}.wasm{}",
         format_duration(started.elapsed()),
         opts.out.display(),
+        chunk_names.iter().map(|n| format!(", the chunk {stem}-{n}.wasm")).collect::<String>(),
     );
     println!("dist: put these tags first in <head> (URLs relative to the files; {}):", snippet_file.display());
     println!("{}", snippet(&opts.out, "", None)?);
-    sizes::print_table(&[out_loader, out_glue, out_wasm])
+    sizes::print_table(&files)
 }
 
-/// Removes the files of earlier builds from `out` (`consentry-<other hash>.js/.wasm`, and the single
-/// `consentry.wasm` of the layout before the loader), so a directory never holds two builds.
+/// The names of the chunks wasm-split wrote (`split_<name>.wasm` → `<name>`), sorted.
+fn chunk_names(split_dir: &Path) -> Result<Vec<String>> {
+    let entries = fs::read_dir(split_dir).context(|| format!("listing {}", split_dir.display()))?;
+    let mut names = Vec::new();
+    for entry in entries {
+        let name = entry.context(|| format!("listing {}", split_dir.display()))?.file_name();
+        let Some(name) = name.to_str().and_then(|n| n.strip_prefix("split_")?.strip_suffix(".wasm")) else { continue };
+        if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+            bail!("wasm-split wrote a chunk with an unexpected name: split_{name}.wasm");
+        }
+        names.push(name.to_string());
+    }
+    names.sort();
+    Ok(names)
+}
+
+/// `esbuild FROM --outfile=TO`, bundling ES modules into one IIFE when `bundle`, minifying when `minify`.
+fn esbuild(esbuild: &Path, from: &Path, to: &Path, minify: bool, bundle: bool) -> Result<()> {
+    let mut cmd = Command::new(esbuild);
+    cmd.arg(from).args(["--log-level=warning", "--legal-comments=inline", "--target=es2020"]);
+    if bundle {
+        cmd.args(["--bundle", "--format=iife"]);
+    }
+    if minify {
+        cmd.arg("--minify");
+    }
+    run(cmd.arg(format!("--outfile={}", to.display())))
+}
+
+/// Removes the files of earlier builds from `out` (`consentry-<other hash>.js/.wasm` and their chunks,
+/// and the single `consentry.wasm` of the layout before the loader), so a directory never holds two
+/// builds.
 fn remove_other_builds(out: &Path, stem: &str) -> Result<()> {
     let entries = fs::read_dir(out).context(|| format!("listing {}", out.display()))?;
     for entry in entries {
@@ -160,17 +221,24 @@ fn remove_other_builds(out: &Path, stem: &str) -> Result<()> {
     Ok(())
 }
 
-/// `consentry-<16 hex>` for `consentry-<16 hex>.js` or `.wasm`, else `None`.
+/// `consentry-<16 hex>` for the files of a build (`consentry-<16 hex>.js`, `.wasm`, or a chunk
+/// `consentry-<16 hex>-<name>.wasm`), else `None`.
 fn build_stem(file_name: &str) -> Option<&str> {
-    let stem = file_name.strip_suffix(".wasm").or_else(|| file_name.strip_suffix(".js"))?;
-    let hash = stem.strip_prefix("consentry-")?;
-    (hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit())).then_some(stem)
+    let hash = file_name.strip_prefix("consentry-")?.get(..16)?;
+    if !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    let rest = &file_name["consentry-".len() + 16..];
+    let chunk = rest.strip_prefix('-').and_then(|r| r.strip_suffix(".wasm"));
+    let known = rest == ".js" || rest == ".wasm" || chunk.is_some_and(|c| !c.is_empty());
+    known.then(|| &file_name[.."consentry-".len() + 16])
 }
 
 /// The tools `dist` needs, checked up front so a missing one fails in a second, not after a build.
 struct Tools {
     wasm_opt: Option<PathBuf>,
-    esbuild: Option<PathBuf>,
+    wasm_split: Option<PathBuf>,
+    esbuild: PathBuf,
 }
 
 impl Tools {
@@ -181,19 +249,22 @@ impl Tools {
             Some(v) => bail!("wasm-bindgen CLI is `{}` but Cargo.lock has {wanted}; run `cargo xtask setup`", v.trim()),
             None => bail!("wasm-bindgen CLI not found; run `cargo xtask setup`"),
         }
-        if profile == Profile::Dev {
-            return Ok(Tools { wasm_opt: None, esbuild: None });
-        }
         let bin = root().join("node_modules/.bin");
-        let wasm_opt = bin.join("wasm-opt");
-        if !version_of(&wasm_opt).is_some_and(|v| v.contains(WASM_OPT_VERSION)) {
-            bail!("{} ({WASM_OPT_VERSION}) is missing; run `cargo xtask setup`", wasm_opt.display());
-        }
         let esbuild = bin.join("esbuild");
         if version_of(&esbuild).is_none() {
             bail!("{} is missing; run `cargo xtask setup`", esbuild.display());
         }
-        Ok(Tools { wasm_opt: Some(wasm_opt), esbuild: Some(esbuild) })
+        if profile == Profile::Dev {
+            return Ok(Tools { wasm_opt: None, wasm_split: None, esbuild });
+        }
+        let wasm_opt = bin.join("wasm-opt");
+        if !version_of(&wasm_opt).is_some_and(|v| v.contains(WASM_OPT_VERSION)) {
+            bail!("{} ({WASM_OPT_VERSION}) is missing; run `cargo xtask setup`", wasm_opt.display());
+        }
+        if !setup::wasm_split_installed() {
+            bail!("wasm-split-cli {WASM_SPLIT_VERSION} is missing; run `cargo xtask setup`");
+        }
+        Ok(Tools { wasm_opt: Some(wasm_opt), wasm_split: Some(PathBuf::from("wasm-split-cli")), esbuild })
     }
 }
 
@@ -212,6 +283,7 @@ fn cargo_build(profile: Profile) -> Result<PathBuf> {
             let dir = target_dir().join("wasm-shipped");
             cmd.arg(format!("+{NIGHTLY}"))
                 .args(["build", "--lib", "--release", "--package", WIDGET_PACKAGE, "--target", WASM_TARGET])
+                .args(["--features", "split"])
                 .args(["-Zbuild-std=std,panic_abort", "-Zbuild-std-features=optimize_for_size"])
                 .arg("--target-dir")
                 .arg(&dir)
@@ -234,25 +306,40 @@ fn cargo_build(profile: Profile) -> Result<PathBuf> {
     Ok(module)
 }
 
-/// The compiler flags of the shipped wasm (with `-Zbuild-std`; see [`cargo_build`]).
-const SHIPPED_RUSTFLAGS: &str = "-Zunstable-options -Cpanic=immediate-abort -Zfmt-debug=none -Zlocation-detail=none";
+/// The compiler flags of the shipped wasm (with `-Zbuild-std`; see [`cargo_build`]). `--emit-relocs`
+/// keeps the relocations wasm-split reads to find what each split point reaches.
+const SHIPPED_RUSTFLAGS: &str =
+    "-Zunstable-options -Cpanic=immediate-abort -Zfmt-debug=none -Zlocation-detail=none -Clink-args=--emit-relocs";
 
-/// `wasm-opt -Oz` with exactly the features the module was compiled with.
-fn optimize(wasm_opt: &Path, input: &Path, compiled: &Path, work: &Path) -> Result<PathBuf> {
-    // wasm-bindgen normally keeps `target_features`; fall back to rustc's own output if not.
-    let flags = match wasm_module::wasm_opt_flags(&read_bytes(input)?) {
-        Ok(flags) => flags,
-        Err(_) => wasm_module::wasm_opt_flags(&read_bytes(compiled)?)?,
-    };
-    let output = work.join("consentry.opt.wasm");
+/// The `wasm-opt --enable-*` flags of the build: wasm-bindgen normally keeps `target_features`; fall
+/// back to rustc's own output if not. Chunks have no section of their own and get the same flags.
+fn features(module: &Path, compiled: &Path) -> Result<Vec<String>> {
+    match wasm_module::wasm_opt_flags(&read_bytes(module)?) {
+        Ok(flags) => Ok(flags),
+        Err(_) => wasm_module::wasm_opt_flags(&read_bytes(compiled)?),
+    }
+}
+
+/// `wasm-opt -Oz` with exactly the features the module was compiled with; `input` itself without
+/// wasm-opt (dev builds).
+fn optimize(wasm_opt: Option<&Path>, flags: &[String], input: &Path, output: &Path) -> Result<PathBuf> {
+    let Some(wasm_opt) = wasm_opt else { return Ok(input.to_path_buf()) };
     run(Command::new(wasm_opt)
         .arg("-Oz")
-        .args(&flags)
+        .args(flags)
         .args(["--strip-debug", "--strip-producers", "--strip-target-features"])
         .arg(input)
         .arg("-o")
-        .arg(&output))?;
-    Ok(output)
+        .arg(output))?;
+    Ok(output.to_path_buf())
+}
+
+fn write(path: &Path, text: &str) -> Result<()> {
+    fs::write(path, text).context(|| format!("writing {}", path.display()))
+}
+
+fn write_bytes(path: &Path, bytes: &[u8]) -> Result<()> {
+    fs::write(path, bytes).context(|| format!("writing {}", path.display()))
 }
 
 fn recreate_dir(dir: &Path) -> Result<()> {
@@ -260,11 +347,6 @@ fn recreate_dir(dir: &Path) -> Result<()> {
         fs::remove_dir_all(dir).context(|| format!("removing {}", dir.display()))?;
     }
     fs::create_dir_all(dir).context(|| format!("creating {}", dir.display()))
-}
-
-fn copy(from: &Path, to: &Path) -> Result<()> {
-    fs::copy(from, to).context(|| format!("copying {} to {}", from.display(), to.display()))?;
-    Ok(())
 }
 
 fn read_text(path: &Path) -> Result<String> {
@@ -305,9 +387,9 @@ fn built_stem(dist_dir: &Path) -> Result<String> {
     let mut stems = Vec::new();
     for entry in entries {
         let name = entry.context(|| format!("listing {}", dist_dir.display()))?.file_name();
-        if let Some(stem) =
-            name.to_str().and_then(|n| n.strip_suffix(".wasm")).filter(|s| build_stem(&format!("{s}.wasm")).is_some())
-        {
+        let Some(name) = name.to_str() else { continue };
+        // The main module only: a chunk (`<stem>-<name>.wasm`) is part of the same build.
+        if let Some(stem) = build_stem(name).filter(|stem| name == format!("{stem}.wasm")) {
             stems.push(stem.to_string());
         }
     }
@@ -363,6 +445,9 @@ mod tests {
         assert!(with_config.ends_with(&format!(
             "<script src=\"https://cdn.example.net/c/consentry.js\" data-config=\"{escaped}\"></script>"
         )));
+        // A chunk of the same build is not a second build.
+        fs::write(dir.join(format!("{stem}-preferences.wasm")), "").unwrap();
+        assert!(snippet(&dir, "/", None).is_ok());
         fs::write(dir.join("consentry-fedcba9876543210.wasm"), "").unwrap();
         assert!(snippet(&dir, "/", None).unwrap_err().to_string().contains("more than one build"));
         fs::remove_dir_all(&dir).unwrap();
@@ -376,5 +461,9 @@ mod tests {
         assert_eq!(build_stem("consentry-config.js"), None);
         assert_eq!(build_stem("consentry-0123456789abcdeg.js"), None);
         assert_eq!(build_stem("snippet.html"), None);
+        assert_eq!(build_stem("consentry-0123456789abcdef-preferences.wasm"), Some("consentry-0123456789abcdef"));
+        assert_eq!(build_stem("consentry-0123456789abcdef-.wasm"), None);
+        assert_eq!(build_stem("consentry-0123456789abcdef-preferences.js"), None);
+        assert_eq!(build_stem("consentry-0123456789abcdef.css"), None);
     }
 }

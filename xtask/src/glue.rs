@@ -1,20 +1,47 @@
-//! The wasm-bindgen `--target no-modules` glue, made into the widget's second script
-//! (`consentry-<hash>.js`), which only the loader (`consentry.js`, see `crate::loader`) loads.
+//! The widget's second script, `consentry-<hash>.js`, which only the loader (`consentry.js`, see
+//! `crate::loader`) loads: the wasm-bindgen `--target web` glue and, in a split build, wasm-split's
+//! link module `__wasm_split.js`, bundled by esbuild into one classic script (an IIFE: it defines no
+//! global) whose entry hands `{ init, boot }` to the loader through the `consentryStart` property the
+//! loader set on this very `<script>` element.
 //!
-//! Two edits, each refused loudly if the glue no longer has the shape they expect:
+//! The edits below are refused loudly if the glue no longer has the shape they expect:
 //! - [`drop_stream_classes`]: Leptos always depends on `server_fn` with its `browser` feature, which
 //!   pulls in `wasm-streams`; its `IntoUnderlying{Source,Sink,ByteSource}` are `#[wasm_bindgen]`
 //!   classes, i.e. module *exports*, which neither LTO nor wasm-opt can remove. The widget never
 //!   streams (no server functions), so `dist` drops the exports (`crate::wasm_module::drop_exports`)
-//!   and their three JS classes here: about 5 KB raw wasm and 2 KB raw JS.
-//! - [`wrap`]: the glue's `let wasm_bindgen` goes inside a function, so the script defines no global,
-//!   and the glue hands its bindings to the loader through the `consentryStart` property the loader
-//!   set on this very `<script>` element.
+//!   and their JS classes here: about 5 KB raw wasm and 2 KB raw JS.
+//! - [`rebase`]: both ES modules find files next to themselves through `import.meta.url`, which a
+//!   classic script does not have; it becomes the URL of this script, captured while it runs, so
+//!   chunks are fetched from the directory the script came from.
+//! - [`rename_chunks`]: the link module's `./split_<name>.wasm` become content-hashed file names.
 
 use crate::error::{bail, Result};
 
 /// The `#[wasm_bindgen]` classes of `wasm-streams` the widget never uses.
 const STREAM_CLASSES: [&str; 3] = ["IntoUnderlyingByteSource", "IntoUnderlyingSink", "IntoUnderlyingSource"];
+
+/// The module that replaces `import.meta.url` (see [`rebase`]).
+pub const SCRIPT_URL_MODULE: &str = "\
+// The URL of the script being run, captured while it runs (document.currentScript is null later).
+const url = document.currentScript && document.currentScript.src ? document.currentScript.src : document.baseURI;
+export function scriptUrl() {
+  return url;
+}
+";
+
+/// The bundle's entry: hands the bindings to the loader, or explains that this file is not the embed.
+pub fn entry(file_name: &str) -> String {
+    format!(
+        "import init, {{ boot }} from './consentry.js';\n\
+         const script = document.currentScript;\n\
+         const start = script && script.consentryStart;\n\
+         if (typeof start === 'function') {{\n  \
+         start({{ init: init, boot: boot }});\n\
+         }} else {{\n  \
+         console.error('consentry: {file_name} is loaded by consentry.js; embed consentry.js, not this file');\n\
+         }}\n"
+    )
+}
 
 /// Whether a module export belongs to one of [`STREAM_CLASSES`] (`intounderlyingsource_pull`,
 /// `__wbg_intounderlyingsink_free`, …).
@@ -22,24 +49,28 @@ pub fn is_stream_export(name: &str) -> bool {
     name.trim_start_matches("__wbg_").starts_with("intounderlying")
 }
 
-/// The glue without the JS side of [`STREAM_CLASSES`]: each `class X { … }` block up to its
-/// `exports.X = X;` line, and the three lines of its `XFinalization` registry.
+/// The `--target web` glue without the JS side of [`STREAM_CLASSES`]: each `export class X { … }`
+/// block with the `if (Symbol.dispose) X.prototype…` line after it, and the three lines of its
+/// `XFinalization` registry.
 pub fn drop_stream_classes(glue: &str) -> Result<String> {
     let mut lines: Vec<&str> = glue.lines().collect();
     for class in STREAM_CLASSES {
-        let start = format!("    class {class} {{");
-        let end = format!("    exports.{class} = {class};");
-        let (Some(from), Some(to)) = (position(&lines, &start), position(&lines, &end)) else {
-            bail!("the wasm-bindgen glue has no `{start}` … `{end}` block; has wasm-bindgen changed its output?");
+        let start = format!("export class {class} {{");
+        let dispose = format!("if (Symbol.dispose) {class}.prototype");
+        let (Some(from), Some(to)) = (position(&lines, &start), position(&lines, &dispose)) else {
+            bail!("the wasm-bindgen glue has no `{start}` … `{dispose}` block; has wasm-bindgen changed its output?");
         };
-        if to < from {
-            bail!("the wasm-bindgen glue's `{class}` block is not in the expected order");
+        if to < from || lines[to - 1] != "}" {
+            bail!("the wasm-bindgen glue's `{class}` block does not have the expected shape");
         }
         lines.drain(from..=to);
-        let registry = format!("    const {class}Finalization = ");
+        let registry = format!("const {class}Finalization = ");
         let Some(at) = position(&lines, &registry) else {
             bail!("the wasm-bindgen glue has no `{}` line", registry.trim());
         };
+        if !lines.get(at + 2).is_some_and(|l| l.contains("new FinalizationRegistry")) {
+            bail!("the wasm-bindgen glue's `{}` registry does not have the expected shape", registry.trim());
+        }
         lines.drain(at..at + 3);
     }
     let out = lines.join("\n") + "\n";
@@ -53,32 +84,34 @@ fn position(lines: &[&str], prefix: &str) -> Option<usize> {
     lines.iter().position(|l| l.starts_with(prefix))
 }
 
-/// The second script: `glue` inside a function that hands `wasm_bindgen` to the loader.
-pub fn wrap(glue: &str, file_name: &str) -> Result<String> {
-    if !glue.contains("let wasm_bindgen") {
-        bail!(
-            "the wasm-bindgen glue does not declare `let wasm_bindgen`; was it built with \
-             `--target no-modules`? (wrapping it could leak a global)"
-        );
+/// `source` (an ES module) with every `import.meta.url` replaced by the URL of the running script,
+/// from the module `./script_url.js` ([`SCRIPT_URL_MODULE`]).
+pub fn rebase(source: &str) -> Result<String> {
+    if source.contains("scriptUrl") {
+        bail!("the module already uses the name `scriptUrl`; rebasing it would clash");
     }
-    if glue.contains("import.meta") || glue.lines().any(|l| l.starts_with("export ")) {
-        bail!("the wasm-bindgen glue is an ES module; the widget's scripts must be classic scripts");
+    let body = source.replace("import.meta.url", "scriptUrl()");
+    if body.contains("import.meta") {
+        bail!("the module uses `import.meta` in a way other than `import.meta.url`");
     }
-    Ok(format!(
-        "/*! Consentry | MIT OR Apache-2.0 */\n\
-         (function () {{\n  \
-         'use strict';\n  \
-         var script = document.currentScript;\n  \
-         var start = script && script.consentryStart;\n  \
-         if (typeof start !== 'function') {{\n    \
-         console.error('consentry: {file_name} is loaded by consentry.js; embed consentry.js, not this file');\n    \
-         return;\n  \
-         }}\n\
-         {}\n  \
-         start(wasm_bindgen);\n\
-         }})();\n",
-        glue.trim_end()
-    ))
+    Ok(format!("import {{ scriptUrl }} from './script_url.js';\n{body}"))
+}
+
+/// The split link module with each `"./split_<name>.wasm"` replaced by `"./<stem>-<name>.wasm"`, for
+/// the chunk names given; every chunk it fetches must be among them.
+pub fn rename_chunks(link: &str, stem: &str, chunks: &[String]) -> Result<String> {
+    let mut out = link.to_string();
+    for name in chunks {
+        let from = format!("\"./split_{name}.wasm\"");
+        if !out.contains(&from) {
+            bail!("the split link module does not fetch {from}");
+        }
+        out = out.replace(&from, &format!("\"./{stem}-{name}.wasm\""));
+    }
+    if out.contains("\"./split_") {
+        bail!("the split link module fetches a chunk that wasm-split did not write");
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -87,26 +120,29 @@ mod tests {
 
     fn class(name: &str) -> String {
         let lower = name.to_lowercase();
-        format!("    class {name} {{\n        free() {{ wasm.__wbg_{lower}_free(0); }}\n    }}\n    exports.{name} = {name};\n")
+        format!(
+            "export class {name} {{\n    free() {{ wasm.__wbg_{lower}_free(0); }}\n}}\n\
+             if (Symbol.dispose) {name}.prototype[Symbol.dispose] = {name}.prototype.free;\n"
+        )
     }
 
     fn registry(name: &str) -> String {
         format!(
-            "    const {name}Finalization = (typeof FinalizationRegistry === 'undefined')\n        ? {{}}\n        : new FinalizationRegistry(ptr => wasm.__wbg_{}_free(ptr, 1));\n",
+            "const {name}Finalization = (typeof FinalizationRegistry === 'undefined')\n    ? {{}}\n    : new FinalizationRegistry(ptr => wasm.__wbg_{}_free(ptr, 1));\n",
             name.to_lowercase()
         )
     }
 
     fn glue() -> String {
-        let mut g = String::from("let wasm_bindgen = (function(exports) {\n");
+        let mut g = String::from("import * as import1 from \"./__wasm_split.js\"\n");
         for c in STREAM_CLASSES {
             g += &class(c);
         }
-        g += "    function boot() {}\n    exports.boot = boot;\n";
+        g += "export function boot() {}\n";
         for c in STREAM_CLASSES {
             g += &registry(c);
         }
-        g += "    return exports;\n})({});\n";
+        g += "export { initSync, __wbg_init as default };\n";
         g
     }
 
@@ -115,15 +151,18 @@ mod tests {
         let out = drop_stream_classes(&glue()).expect("expected shape");
         assert_eq!(
             out,
-            "let wasm_bindgen = (function(exports) {\n    function boot() {}\n    exports.boot = boot;\n    return exports;\n})({});\n"
+            "import * as import1 from \"./__wasm_split.js\"\nexport function boot() {}\n\
+             export { initSync, __wbg_init as default };\n"
         );
     }
 
     #[test]
     fn refuses_glue_of_another_shape() {
-        assert!(drop_stream_classes("let wasm_bindgen = 1;\n").is_err());
-        let without_registry = glue().replace("    const IntoUnderlyingSinkFinalization = ", "    const Other = ");
+        assert!(drop_stream_classes("export function boot() {}\n").is_err());
+        let without_registry = glue().replace("const IntoUnderlyingSinkFinalization = ", "const Other = ");
         assert!(drop_stream_classes(&without_registry).is_err());
+        let extra_mention = glue() + "// IntoUnderlyingSource\n";
+        assert!(drop_stream_classes(&extra_mention).is_err());
     }
 
     #[test]
@@ -135,13 +174,27 @@ mod tests {
     }
 
     #[test]
-    fn wraps_the_glue_in_a_function_that_hands_it_to_the_loader() {
-        let out = wrap("let wasm_bindgen = (function(){})();\n", "consentry-0123.js").expect("wraps");
-        assert!(out.starts_with("/*! Consentry"));
-        assert!(out.contains("(function () {\n  'use strict';"));
-        assert!(out.contains("let wasm_bindgen = (function(){})();\n  start(wasm_bindgen);\n})();\n"));
+    fn rebases_import_meta_url_on_the_running_script() {
+        let out = rebase("const u = new URL('x.wasm', import.meta.url);\n").expect("rebases");
+        assert_eq!(out, "import { scriptUrl } from './script_url.js';\nconst u = new URL('x.wasm', scriptUrl());\n");
+        assert!(rebase("const m = import.meta;\n").is_err());
+        assert!(rebase("const scriptUrl = 1;\n").is_err());
+    }
+
+    #[test]
+    fn renames_every_chunk_and_refuses_unknown_ones() {
+        let link = "fetch(new URL(\"./split_preferences.wasm\", import.meta.url));\n";
+        let out = rename_chunks(link, "consentry-00ff", &["preferences".to_string()]).expect("renames");
+        assert_eq!(out, "fetch(new URL(\"./consentry-00ff-preferences.wasm\", import.meta.url));\n");
+        assert!(rename_chunks(link, "consentry-00ff", &[]).is_err());
+        assert!(rename_chunks(link, "consentry-00ff", &["receipts".to_string()]).is_err());
+    }
+
+    #[test]
+    fn the_entry_hands_init_and_boot_to_the_loader() {
+        let out = entry("consentry-0123.js");
+        assert!(out.starts_with("import init, { boot } from './consentry.js';"));
+        assert!(out.contains("start({ init: init, boot: boot });"));
         assert!(out.contains("consentry-0123.js is loaded by consentry.js"));
-        assert!(wrap("export function boot() {}\nlet wasm_bindgen;", "x.js").is_err());
-        assert!(wrap("var wasm_bindgen = 1;", "x.js").is_err());
     }
 }

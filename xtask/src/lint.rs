@@ -10,7 +10,8 @@
 //!   tests and benches included, with `[workspace.lints]` and `clippy.toml`;
 //! - `cargo clippy --target wasm32-unknown-unknown --package consentry --all-targets --keep-going --
 //!   -D warnings`: the widget's browser half (`cfg(target_arch = "wasm32")`) and its
-//!   `wasm-bindgen-test` browser tests compile only for wasm32, so the native clippy never sees them.
+//!   `wasm-bindgen-test` browser tests compile only for wasm32, so the native clippy never sees them;
+//! - the same for the library with `--features split`, the code-split build `dist` ships.
 //!
 //! `--keep-going`: a crate that fails does not stop the others from being checked. Every check runs
 //! even when an earlier one fails, so one run reports everything; each prints one result line,
@@ -84,6 +85,23 @@ pub fn checks() -> Vec<Check> {
                 "--package",
                 WIDGET_PACKAGE,
                 "--all-targets",
+                "--keep-going",
+                "--",
+                "-D",
+                "warnings",
+            ])),
+        },
+        Check {
+            name: "clippy (wasm32, consentry --features split)",
+            step: Step::Command(cargo(&[
+                "clippy",
+                "--target",
+                WASM_TARGET,
+                "--package",
+                WIDGET_PACKAGE,
+                "--lib",
+                "--features",
+                "split",
                 "--keep-going",
                 "--",
                 "-D",

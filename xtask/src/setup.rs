@@ -7,7 +7,8 @@
 //!
 //! The steps: the wasm32 target and the `rustfmt` + `clippy` components of the active (stable)
 //! toolchain, the dated nightly [`NIGHTLY`] with `rust-src` (it builds the shipped wasm with
-//! `-Cpanic=immediate-abort` and `-Zbuild-std`, see [`crate::dist`]), wasm-bindgen-cli, Chromium, the
+//! `-Cpanic=immediate-abort` and `-Zbuild-std`, see [`crate::dist`]), wasm-bindgen-cli, wasm-split-cli
+//! (splits the shipped wasm into chunks), Chromium, the
 //! npm packages, PostgreSQL; with `--demo` Trunk; with `--fuzz` cargo-fuzz [`CARGO_FUZZ_VERSION`],
 //! which only the fuzz targets use (`cargo xtask fuzz`, and the fuzz replay of `cargo xtask test`).
 //! Stable stays the toolchain of everything else: tests, clippy, the server, dev builds.
@@ -31,6 +32,10 @@ pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 /// `-Cpanic=immediate-abort` and `-Zbuild-std`, and the fuzz targets (cargo-fuzz needs `-Zsanitizer`).
 /// Pinned so both are reproducible; never used for anything else.
 pub const NIGHTLY: &str = "nightly-2026-05-19";
+/// The wasm-split release (`wasm_split_cli_support`, binary `wasm-split-cli`) that splits the shipped
+/// wasm into its first module and lazily loaded chunks; it must match the `wasm_split_helpers` runtime
+/// in Cargo.lock's generation (0.2.x).
+pub const WASM_SPLIT_VERSION: &str = "0.2.4";
 /// The cargo-fuzz release `cargo xtask fuzz` drives.
 pub const CARGO_FUZZ_VERSION: &str = "0.13.2";
 
@@ -50,6 +55,7 @@ pub fn run_all(opts: &Options) -> Result<()> {
     run_nightly()?;
     let wbg = locked_version("wasm-bindgen")?;
     step(&format!("wasm-bindgen-cli {wbg}"), || wasm_bindgen_cli(&wbg))?;
+    step(&format!("wasm-split-cli {WASM_SPLIT_VERSION}"), wasm_split_cli)?;
     step("chromium + chromedriver (apt)", chromium)?;
     step("npm packages (package-lock.json)", npm::install)?;
     if opts.postgres {
@@ -160,6 +166,29 @@ fn nightly_rust_src() -> Result<Outcome> {
     run(Command::new("rustup").args(["component", "add", "rust-src", "--toolchain", NIGHTLY]))?;
     if !library.join("std/Cargo.toml").is_file() {
         bail!("`rustup component add rust-src --toolchain {NIGHTLY}` finished but {} is missing", library.display());
+    }
+    Ok(Outcome::Installed)
+}
+
+/// Whether `wasm-split-cli` of [`WASM_SPLIT_VERSION`] is installed. It has no `--version`; cargo's own
+/// record of installed packages says which release it is.
+pub fn wasm_split_installed() -> bool {
+    let listed = capture(Command::new("cargo").args(["install", "--list"])).unwrap_or_default();
+    let release = listed.lines().any(|l| l.starts_with(&format!("wasm_split_cli_support v{WASM_SPLIT_VERSION}:")));
+    release && capture(Command::new("wasm-split-cli").arg("--help")).is_ok()
+}
+
+fn wasm_split_cli() -> Result<Outcome> {
+    if wasm_split_installed() {
+        return Ok(Outcome::Skipped("already installed".into()));
+    }
+    run(Command::new("cargo").args(["install", "wasm_split_cli_support", "--version", WASM_SPLIT_VERSION]).args([
+        "--features",
+        "build-binary",
+        "--locked",
+    ]))?;
+    if !wasm_split_installed() {
+        bail!("`cargo install wasm_split_cli_support` finished but `wasm-split-cli --help` does not run");
     }
     Ok(Outcome::Installed)
 }
