@@ -10,6 +10,12 @@
 //! other status is a permanent refusal, reported on the console and in `state()`. The outbox is
 //! flushed after each receipt, on start-up, on the `online` event, when a retry is due, and with
 //! `keepalive` on `pagehide`.
+//!
+//! The signing and delivery code is a chunk of its own ([`chunk`]), fetched the first time a
+//! receipt is made or one waits to be sent. If it cannot be loaded, the decision stays stored and
+//! applied, the error is reported, and the receipt is made later: at the next decision, or at the next
+//! page view, whose start-up makes the receipt of a stored choice that is newer than the latest
+//! receipt (this also covers a tab closed before its receipt was signed).
 
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
@@ -26,6 +32,8 @@ use consentry_model::json::Value;
 use consentry_model::notice::{self, Signer};
 use consentry_model::receipt_log::{Added, Delivery, ReceiptLog, MAX_PENDING, STORAGE_KEY};
 use consentry_receipt::jws;
+
+mod chunk;
 
 use super::crypto::{self, CryptoError, SigningKey};
 use super::delivery::{self, PostResult};
@@ -92,9 +100,9 @@ impl Receipts {
         })
     }
 
-    /// Starts delivery of what an earlier page view left, and listens for `online` and `pagehide`
-    /// (until the worker is dropped).
-    pub fn start(self: &Rc<Self>) {
+    /// Starts delivery of what an earlier page view left, makes the receipt of `current` (the stored
+    /// choice) if it has none yet, and listens for `online` and `pagehide` (until the worker is dropped).
+    pub fn start(self: &Rc<Self>, current: Option<&Choice>) {
         let Some(window) = web_sys::window() else { return };
         let weak = Rc::downgrade(self);
         let online = Listener::new(&window, "online", move |_| {
@@ -109,6 +117,14 @@ impl Receipts {
             }
         });
         self.listeners.borrow_mut().extend(online.into_iter().chain(pagehide));
+        if let Some(choice) = current {
+            // A receipt is made after its decision, so a receipt at or after `updated` covers it.
+            let latest = self.load().latest().map(|i| i.at);
+            if latest.is_none_or(|at| choice.updated > at) {
+                self.record(choice.clone());
+                return;
+            }
+        }
         self.flush();
     }
 
@@ -123,10 +139,12 @@ impl Receipts {
             loop {
                 let next = this.queue.borrow_mut().pop_front();
                 let Some(choice) = next else { break };
-                if let Err(e) = this.make(&choice).await {
-                    events::report(&format_args!(
-                        "could not make the consent receipt: {e}; the decision itself is stored and applied"
-                    ));
+                if let Err(e) = chunk::make(this.clone(), choice.clone()).await {
+                    // Keep it for the next attempt (the next decision retries the chunk).
+                    this.queue.borrow_mut().push_front(choice);
+                    this.working.set(false);
+                    events::report(&e);
+                    return;
                 }
             }
             this.working.set(false);
@@ -142,6 +160,15 @@ impl Receipts {
         let k = crypto::load_or_create().await?;
         self.key.replace(Some(k.clone()));
         Ok(k)
+    }
+
+    /// Makes, signs and stores the receipt of `choice`; a failure is reported (runs in the chunk).
+    async fn make_now(&self, choice: &Choice) {
+        if let Err(e) = self.make(choice).await {
+            events::report(&format_args!(
+                "could not make the consent receipt: {e}; the decision itself is stored and applied"
+            ));
+        }
     }
 
     async fn make(&self, choice: &Choice) -> Result<(), CryptoError> {
@@ -177,15 +204,33 @@ impl Receipts {
         r
     }
 
-    /// Sends the due receipts one at a time, oldest first, then schedules the next retry. A receipt
-    /// that must be retried stops the round, so no later receipt overtakes it.
+    /// Starts a delivery round if there is an endpoint and something waits for it (so the chunk is not
+    /// fetched for nothing), unless one is running.
     pub fn flush(self: &Rc<Self>) {
-        let Some(endpoint) = self.config.endpoint.clone() else { return };
+        if self.config.endpoint.is_none() || self.load().pending().next().is_none() {
+            return;
+        }
         if self.flushing.replace(true) {
             return;
         }
         let this = self.clone();
         wasm_bindgen_futures::spawn_local(async move {
+            if let Err(e) = chunk::flush(this.clone()).await {
+                this.flushing.set(false);
+                events::report(&e);
+            }
+        });
+    }
+
+    /// Sends the due receipts one at a time, oldest first, then schedules the next retry. A receipt
+    /// that must be retried stops the round, so no later receipt overtakes it (runs in the chunk).
+    async fn flush_round(self: Rc<Self>) {
+        let this = self;
+        let Some(endpoint) = this.config.endpoint.clone() else {
+            this.flushing.set(false);
+            return;
+        };
+        {
             for item in this.load().due(platform::now()) {
                 let result = delivery::post(&endpoint, &item.jws).await;
                 let now = platform::now();
@@ -208,7 +253,7 @@ impl Receipts {
             }
             this.flushing.set(false);
             this.schedule(Rc::downgrade(&this));
-        });
+        }
     }
 
     fn schedule(&self, weak: Weak<Receipts>) {

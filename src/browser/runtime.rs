@@ -54,7 +54,8 @@ impl Runtime {
     pub fn start(&self) {
         let (applied, restored) = self.with_session(|s| (s.applied().clone(), s.restored()));
         gating::apply(&applied);
-        self.receipts.start();
+        let current = self.with_session(|s| s.choice().cloned());
+        self.receipts.start(current.as_ref());
         if restored {
             let detail = self.with_session(|s| s.change_json(Source::Stored));
             events::dispatch(EventName::Change, &detail);

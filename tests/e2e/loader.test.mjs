@@ -4,9 +4,10 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
 import {
   useEnvironment, moduleStem, waitForWidget, waitForBanner, bannerButton, bannerVisible, events, runs, stored,
-  eventually, expectNoPageErrors, waitForChange, get, dialog,
+  eventually, expectNoPageErrors, waitForChange, get, dialog, DIST,
 } from './support/harness.mjs';
 import { baseConfig, GATED_MARKUP, ALL_GATED_RUNS } from './support/config.mjs';
 
@@ -20,6 +21,7 @@ async function openWith(t, overrides, pageOptions = {}, wait = true) {
     glue: `/${stem}.js`,
     loader: '/consentry.js',
     preferences: `/${stem}-preferences.wasm`,
+    receipts: `/${stem}-receipts.wasm`,
   };
   for (const [file, how] of Object.entries(overrides)) env.widget.override(paths[file], how);
   t.after(() => env.widget.reset());
@@ -52,8 +54,10 @@ test('the snippet loads each file once, by its content-hashed name, even with ?v
   const { page } = await env.open(t, { scriptQuery: '?v=123' });
   await waitForBanner(page);
   const stem = moduleStem();
-  // The preference center's chunk follows on idle, because the banner is shown.
-  const expected = [`/${stem}.js`, `/${stem}.wasm`, '/consentry.js?v=123', `/${stem}-preferences.wasm`].sort();
+  // The preference center's chunk follows on idle, because the banner is shown, with the chunk of code
+  // it shares with the receipt chunk, if wasm-split made one.
+  const shared = readdirSync(DIST).filter((f) => f.startsWith(`${stem}-shared-`)).map((f) => `/${f}`);
+  const expected = [`/${stem}.js`, `/${stem}.wasm`, '/consentry.js?v=123', `/${stem}-preferences.wasm`, ...shared].sort();
   const fetched = () => env.widget.log.slice(before).map((r) => r.path + r.search).sort();
   await eventually(async () => fetched().length >= expected.length, { message: 'the chunk prefetch' });
   await page.waitForTimeout(300);
@@ -244,5 +248,51 @@ test('preference center chunk slow: opened once it arrives', async (t) => {
   await waitForBanner(page);
   await bannerButton(page, 'customize').click();
   await dialog(page).waitFor({ state: 'visible', timeout: 5000 });
+  expectNoPageErrors(page);
+});
+
+test('the receipt chunk: not fetched before a decision, fetched for the first receipt', async (t) => {
+  const chunk = `/${moduleStem()}-receipts.wasm`;
+  const from = env.widget.log.length;
+  const fetches = () => env.widget.log.slice(from).filter((r) => r.path === chunk).length;
+  const { page } = await env.open(t, {});
+  await waitForBanner(page);
+  await page.waitForTimeout(1500);
+  assert.equal(fetches(), 0, 'a visitor who has not decided downloads no receipt code');
+  await bannerButton(page, 'accept-all').click();
+  await eventually(async () => (await page.evaluate(() => window.consentry.state())).receipts.count === 1, {
+    message: 'the first receipt',
+  });
+  assert.equal(fetches(), 1);
+  expectNoPageErrors(page);
+});
+
+test('receipt chunk missing: the decision is stored and applied, and its receipt is made on the next page view', async (t) => {
+  const { context, page, url } = await openWith(t, { receipts: { status: 404 } }, { body: GATED_MARKUP });
+  await waitForBanner(page);
+  await bannerButton(page, 'accept-all').click();
+  await waitForChange(page);
+  await eventually(async () => (await events(page, 'consentry:error')).length === 1, { message: 'consentry:error' });
+  const [error] = await events(page, 'consentry:error');
+  assert.match(error.detail.message, /^consentry: could not load the receipt code/);
+  assert.match(await stored(page), /"analytics":true/, 'the decision is stored');
+  await eventually(async () => (await runs(page)).length === ALL_GATED_RUNS.length, { message: 'gated content to run' });
+  assert.equal((await page.evaluate(() => window.consentry.state())).receipts.count, 0, 'no receipt yet');
+
+  env.widget.reset();
+  const again = await context.newPage();
+  await again.goto(url);
+  await waitForWidget(again);
+  const receipts = await eventually(async () => {
+    const s = await again.evaluate(() => window.consentry.state());
+    return s.receipts.count === 1 && s.receipts;
+  }, { message: 'the catch-up receipt' });
+  assert.equal(receipts.count, 1);
+  // And only one: a further page view adds none.
+  const third = await context.newPage();
+  await third.goto(url);
+  await waitForWidget(third);
+  await third.waitForTimeout(800);
+  assert.equal((await third.evaluate(() => window.consentry.state())).receipts.count, 1);
   expectNoPageErrors(page);
 });

@@ -87,7 +87,7 @@ pub fn run_dist(opts: &Options) -> Result<()> {
     // The release build is split: the main module and one chunk per `#[wasm_split]` module, plus the
     // link module that fetches them.
     let split_dir = work.join("split");
-    let (main_input, chunk_names) = match &tools.wasm_split {
+    let (main_input, chunk_files) = match &tools.wasm_split {
         Some(wasm_split) => {
             run(Command::new(wasm_split).arg(&compiled).arg(&split_dir).args([
                 "--target",
@@ -95,7 +95,7 @@ pub fn run_dist(opts: &Options) -> Result<()> {
                 "--out-name",
                 "consentry",
             ]))?;
-            (split_dir.join("consentry.wasm"), chunk_names(&split_dir)?)
+            (split_dir.join("consentry.wasm"), chunks_in(&split_dir)?)
         }
         None => (compiled.clone(), Vec::new()),
     };
@@ -120,10 +120,10 @@ pub fn run_dist(opts: &Options) -> Result<()> {
     let flags = features(&lean, &compiled)?;
     let main_wasm = read_bytes(&optimize(tools.wasm_opt.as_deref(), &flags, &lean, &work.join("main.opt.wasm"))?)?;
     let mut chunks = Vec::new();
-    for name in &chunk_names {
-        let input = split_dir.join(format!("split_{name}.wasm"));
-        let output = work.join(format!("{name}.opt.wasm"));
-        chunks.push((name.clone(), read_bytes(&optimize(tools.wasm_opt.as_deref(), &flags, &input, &output)?)?));
+    for chunk in &chunk_files {
+        let input = split_dir.join(&chunk.file);
+        let output = work.join(format!("{}.opt.wasm", chunk.name));
+        chunks.push((chunk.name.clone(), read_bytes(&optimize(tools.wasm_opt.as_deref(), &flags, &input, &output)?)?));
     }
 
     // One stem for the whole build: a new main module, chunk or glue renames every file.
@@ -138,9 +138,9 @@ pub fn run_dist(opts: &Options) -> Result<()> {
     write(&bundle_dir.join("consentry.js"), &glue::rebase(&glue_js)?)?;
     write(&bundle_dir.join("script_url.js"), glue::SCRIPT_URL_MODULE)?;
     write(&bundle_dir.join("entry.js"), &glue::entry(&glue_name))?;
-    if !chunk_names.is_empty() {
+    if !chunk_files.is_empty() {
         let link = read_text(&split_dir.join("__wasm_split.js"))?;
-        write(&bundle_dir.join("__wasm_split.js"), &glue::rebase(&glue::rename_chunks(&link, &stem, &chunk_names)?)?)?;
+        write(&bundle_dir.join("__wasm_split.js"), &glue::rebase(&glue::rename_chunks(&link, &stem, &chunk_files)?)?)?;
     }
     let loader_js = work.join("loader.js");
     write(&loader_js, &loader::render(&read_text(&root.join("src/loader.js"))?, &stem)?)?;
@@ -168,27 +168,30 @@ pub fn run_dist(opts: &Options) -> Result<()> {
         "dist: {kind} build in {} of {}: the loader consentry.js, {glue_name}, {stem}.wasm{}",
         format_duration(started.elapsed()),
         opts.out.display(),
-        chunk_names.iter().map(|n| format!(", the chunk {stem}-{n}.wasm")).collect::<String>(),
+        chunks.iter().map(|(n, _)| format!(", the chunk {stem}-{n}.wasm")).collect::<String>(),
     );
     println!("dist: put these tags first in <head> (URLs relative to the files; {}):", snippet_file.display());
     println!("{}", snippet(&opts.out, "", None)?);
     sizes::print_table(&files)
 }
 
-/// The names of the chunks wasm-split wrote (`split_<name>.wasm` → `<name>`), sorted.
-fn chunk_names(split_dir: &Path) -> Result<Vec<String>> {
+/// The chunks wasm-split wrote, sorted by file name.
+fn chunks_in(split_dir: &Path) -> Result<Vec<glue::Chunk>> {
     let entries = fs::read_dir(split_dir).context(|| format!("listing {}", split_dir.display()))?;
-    let mut names = Vec::new();
+    let mut chunks = Vec::new();
     for entry in entries {
-        let name = entry.context(|| format!("listing {}", split_dir.display()))?.file_name();
-        let Some(name) = name.to_str().and_then(|n| n.strip_prefix("split_")?.strip_suffix(".wasm")) else { continue };
-        if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
-            bail!("wasm-split wrote a chunk with an unexpected name: split_{name}.wasm");
+        let file = entry.context(|| format!("listing {}", split_dir.display()))?.file_name();
+        let Some(file) = file.to_str() else { continue };
+        if file == "consentry.wasm" || !file.ends_with(".wasm") {
+            continue;
         }
-        names.push(name.to_string());
+        match glue::Chunk::of_file(file) {
+            Some(chunk) => chunks.push(chunk),
+            None => bail!("wasm-split wrote a file with an unexpected name: {file}"),
+        }
     }
-    names.sort();
-    Ok(names)
+    chunks.sort_by(|a, b| a.file.cmp(&b.file));
+    Ok(chunks)
 }
 
 /// `esbuild FROM --outfile=TO`, bundling ES modules into one IIFE when `bundle`, minifying when `minify`.

@@ -13,7 +13,8 @@
 //! - [`rebase`]: both ES modules find files next to themselves through `import.meta.url`, which a
 //!   classic script does not have; it becomes the URL of this script, captured while it runs, so
 //!   chunks are fetched from the directory the script came from.
-//! - [`rename_chunks`]: the link module's `./split_<name>.wasm` become content-hashed file names.
+//! - [`rename_chunks`]: the link module's chunks (`./split_<name>.wasm`, and `./chunk_<n>.wasm` for code
+//!   two split points share) get content-hashed file names.
 
 use crate::error::{bail, Result};
 
@@ -97,18 +98,42 @@ pub fn rebase(source: &str) -> Result<String> {
     Ok(format!("import {{ scriptUrl }} from './script_url.js';\n{body}"))
 }
 
-/// The split link module with each `"./split_<name>.wasm"` replaced by `"./<stem>-<name>.wasm"`, for
-/// the chunk names given; every chunk it fetches must be among them.
-pub fn rename_chunks(link: &str, stem: &str, chunks: &[String]) -> Result<String> {
+/// One `.wasm` chunk wasm-split wrote: `split_<name>.wasm` for a split point's own code, or
+/// `chunk_<n>.wasm` for code two split points share (it is fetched with either).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Chunk {
+    /// Its file name in wasm-split's output.
+    pub file: String,
+    /// Its name in the build's file names: `<stem>-<name>.wasm` (`preferences`, `shared-3`).
+    pub name: String,
+}
+
+impl Chunk {
+    /// The chunk of a wasm-split output file name, if it is one.
+    pub fn of_file(file: &str) -> Option<Chunk> {
+        let stem = file.strip_suffix(".wasm")?;
+        let name = match (stem.strip_prefix("split_"), stem.strip_prefix("chunk_")) {
+            (Some(name), _) => name.to_string(),
+            (None, Some(n)) => format!("shared-{n}"),
+            (None, None) => return None,
+        };
+        let plain = name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+        (!name.is_empty() && plain).then(|| Chunk { file: file.to_string(), name })
+    }
+}
+
+/// The split link module with each chunk's `"./<file>"` replaced by `"./<stem>-<name>.wasm"`; every
+/// chunk it fetches must be among `chunks`.
+pub fn rename_chunks(link: &str, stem: &str, chunks: &[Chunk]) -> Result<String> {
     let mut out = link.to_string();
-    for name in chunks {
-        let from = format!("\"./split_{name}.wasm\"");
+    for chunk in chunks {
+        let from = format!("\"./{}\"", chunk.file);
         if !out.contains(&from) {
             bail!("the split link module does not fetch {from}");
         }
-        out = out.replace(&from, &format!("\"./{stem}-{name}.wasm\""));
+        out = out.replace(&from, &format!("\"./{stem}-{}.wasm\"", chunk.name));
     }
-    if out.contains("\"./split_") {
+    if out.contains("\"./split_") || out.contains("\"./chunk_") {
         bail!("the split link module fetches a chunk that wasm-split did not write");
     }
     Ok(out)
@@ -183,11 +208,27 @@ mod tests {
 
     #[test]
     fn renames_every_chunk_and_refuses_unknown_ones() {
-        let link = "fetch(new URL(\"./split_preferences.wasm\", import.meta.url));\n";
-        let out = rename_chunks(link, "consentry-00ff", &["preferences".to_string()]).expect("renames");
-        assert_eq!(out, "fetch(new URL(\"./consentry-00ff-preferences.wasm\", import.meta.url));\n");
-        assert!(rename_chunks(link, "consentry-00ff", &[]).is_err());
-        assert!(rename_chunks(link, "consentry-00ff", &["receipts".to_string()]).is_err());
+        let link = "fetch(new URL(\"./split_preferences.wasm\", u));\nfetch(new URL(\"./chunk_3.wasm\", u));\n";
+        let chunks: Vec<Chunk> =
+            ["split_preferences.wasm", "chunk_3.wasm"].iter().filter_map(|f| Chunk::of_file(f)).collect();
+        let out = rename_chunks(link, "consentry-00ff", &chunks).expect("renames");
+        assert_eq!(
+            out,
+            "fetch(new URL(\"./consentry-00ff-preferences.wasm\", u));\nfetch(new URL(\"./consentry-00ff-shared-3.wasm\", u));\n"
+        );
+        assert!(rename_chunks(link, "consentry-00ff", &chunks[..1]).is_err());
+        let receipts = Chunk::of_file("split_receipts.wasm").expect("a chunk");
+        assert!(rename_chunks(link, "consentry-00ff", &[receipts]).is_err());
+    }
+
+    #[test]
+    fn knows_which_files_are_chunks() {
+        assert_eq!(Chunk::of_file("split_receipts.wasm").map(|c| c.name), Some("receipts".to_string()));
+        assert_eq!(Chunk::of_file("chunk_12.wasm").map(|c| c.name), Some("shared-12".to_string()));
+        assert_eq!(Chunk::of_file("consentry.wasm"), None);
+        assert_eq!(Chunk::of_file("split_.wasm"), None);
+        assert_eq!(Chunk::of_file("split_a.b.wasm"), None);
+        assert_eq!(Chunk::of_file("__wasm_split.js"), None);
     }
 
     #[test]
