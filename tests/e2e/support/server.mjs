@@ -7,6 +7,7 @@
 import http from 'node:http';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { createHash } from 'node:crypto';
 
 const MIME = {
   '.js': 'text/javascript; charset=utf-8',
@@ -40,8 +41,10 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
  * Serves the files of `root` (the built `dist/`) to any origin. `override(pathname, how)` changes one file
  * until `reset()`: `{ delay: ms }` answers late, `{ status }` answers with that status instead,
  * `{ drop: true }` closes the connection without an answer (a network error in the browser).
+ * `{ caching: true }` sends the headers README tells site owners to send (content-hashed files immutable,
+ * `consentry.js` revalidated with an ETag) instead of `no-store`, for benchmarks of a returning visitor.
  */
-export async function startWidgetServer(root) {
+export async function startWidgetServer(root, { caching = false } = {}) {
   const log = [];
   const overrides = new Map();
   const server = http.createServer(async (req, res) => {
@@ -53,9 +56,12 @@ export async function startWidgetServer(root) {
       return;
     }
     if (how.delay) await sleep(how.delay);
+    const hashed = /^\/consentry-[0-9a-f]{16}[.-]/.test(url.pathname);
     const headers = {
       'Access-Control-Allow-Origin': '*',
-      'Cache-Control': 'no-store',
+      'Cache-Control': !caching ? 'no-store' : hashed ? 'public, max-age=31536000, immutable' : 'no-cache',
+      // Lets the page's Resource Timing see transfer sizes across origins (the benchmark counts bytes).
+      'Timing-Allow-Origin': '*',
     };
     if (req.method === 'OPTIONS') {
       res.writeHead(204, { ...headers, 'Access-Control-Allow-Methods': 'GET', 'Access-Control-Allow-Headers': '*' });
@@ -74,6 +80,14 @@ export async function startWidgetServer(root) {
     }
     try {
       const body = await readFile(file);
+      if (caching) {
+        const etag = `"${body.length}-${createHash('sha256').update(body).digest('hex').slice(0, 16)}"`;
+        headers.ETag = etag;
+        if (req.headers['if-none-match'] === etag) {
+          res.writeHead(304, headers).end();
+          return;
+        }
+      }
       res.writeHead(200, { ...headers, 'Content-Type': MIME[path.extname(file)] ?? 'application/octet-stream' });
       res.end(body);
     } catch {
