@@ -40,7 +40,10 @@
     }
   }
 
-  if (window.consentry) {
+  // Another copy of this loader (or the widget it started) already defined the API. Test for its shape:
+  // `window.consentry` alone may also be an element with id="consentry" (named access on window).
+  var existing = window.consentry;
+  if (existing && typeof existing.whenReady === 'function') {
     console.warn('consentry: consentry.js is included more than once; only the first copy runs');
     return;
   }

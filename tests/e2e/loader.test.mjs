@@ -296,3 +296,13 @@ test('receipt chunk missing: the decision is stored and applied, and its receipt
   assert.equal((await third.evaluate(() => window.consentry.state())).receipts.count, 1);
   expectNoPageErrors(page);
 });
+
+test('an element with id="consentry" before the script is reported, not taken for a second copy', async (t) => {
+  const { page } = await env.open(t, { embed: 'async', body: '<div id="consentry"></div>' + GATED_MARKUP }, { wait: false });
+  assert.equal(await waitForWidget(page), 'consentry:error');
+  const [error] = await events(page, 'consentry:error');
+  assert.match(error.detail.message, /an element with id "consentry" already exists/);
+  assert.ok(!page.consoleMessages.some((m) => /included more than once/.test(m.text)));
+  assert.deepEqual(await runs(page), []);
+  expectNoPageErrors(page);
+});
