@@ -52,3 +52,20 @@ pub fn navigator_languages(window: &web_sys::Window) -> Vec<String> {
 pub fn format_date(ms: i64, lang: &str) -> String {
     js_sys::Date::new(&(ms as f64).into()).to_locale_string(lang, &JsValue::UNDEFINED).as_string().unwrap_or_default()
 }
+
+/// Runs `f` when the browser is next idle, or after `timeout_ms` at the latest (`requestIdleCallback`;
+/// a short `setTimeout` where it is missing). For work that must not delay the next frame.
+pub fn when_idle(timeout_ms: u32, f: impl FnOnce() + 'static) {
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+
+    let Some(window) = web_sys::window() else { return };
+    let callback = Closure::once_into_js(f);
+    let idle = js_sys::Reflect::get(&window, &"requestIdleCallback".into()).unwrap_or_default();
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"timeout".into(), &timeout_ms.into());
+    let scheduled = idle.dyn_ref::<js_sys::Function>().is_some_and(|f| f.call2(&window, &callback, &options).is_ok());
+    if !scheduled {
+        let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(callback.unchecked_ref(), 50);
+    }
+}

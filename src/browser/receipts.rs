@@ -134,22 +134,27 @@ impl Receipts {
         if self.working.replace(true) {
             return;
         }
+        // After the frame that shows the decision: fetching the chunk and signing must not delay the
+        // banner closing. A tab closed before then gets the receipt at its next page view (see `start`).
         let this = self.clone();
-        wasm_bindgen_futures::spawn_local(async move {
-            loop {
-                let next = this.queue.borrow_mut().pop_front();
-                let Some(choice) = next else { break };
-                if let Err(e) = chunk::make(this.clone(), choice.clone()).await {
-                    // Keep it for the next attempt (the next decision retries the chunk).
-                    this.queue.borrow_mut().push_front(choice);
-                    this.working.set(false);
-                    events::report(&e);
-                    return;
-                }
+        platform::when_idle(1000, move || wasm_bindgen_futures::spawn_local(this.work()));
+    }
+
+    /// Makes the queued receipts in order, then starts delivery.
+    async fn work(self: Rc<Self>) {
+        loop {
+            let next = self.queue.borrow_mut().pop_front();
+            let Some(choice) = next else { break };
+            if let Err(e) = chunk::make(self.clone(), choice.clone()).await {
+                // Keep it for the next attempt (the next decision retries the chunk).
+                self.queue.borrow_mut().push_front(choice);
+                self.working.set(false);
+                events::report(&e);
+                return;
             }
-            this.working.set(false);
-            this.flush();
-        });
+        }
+        self.working.set(false);
+        self.flush();
     }
 
     async fn key(&self) -> Result<SigningKey, CryptoError> {

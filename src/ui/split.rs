@@ -52,26 +52,16 @@ pub async fn preferences(owner: Owner) -> Result<AnyView, ChunkError> {
 pub fn prefetch_preferences() {
     #[cfg(feature = "split")]
     {
-        use wasm_bindgen::prelude::*;
-        use wasm_bindgen::JsCast;
-
         let Some(window) = web_sys::window() else { return };
         let connection = js_sys::Reflect::get(&window.navigator(), &"connection".into()).unwrap_or_default();
         let save_data = js_sys::Reflect::get(&connection, &"saveData".into()).is_ok_and(|v| v.is_truthy());
         if save_data {
             return;
         }
-        let fetch = Closure::once_into_js(|| {
+        crate::browser::platform::when_idle(2000, || {
             leptos::task::spawn_local(async {
                 let _ = preload_preferences().await;
             })
         });
-        let idle = js_sys::Reflect::get(&window, &"requestIdleCallback".into()).unwrap_or_default();
-        let options = js_sys::Object::new();
-        let _ = js_sys::Reflect::set(&options, &"timeout".into(), &2000.into());
-        let scheduled = idle.dyn_ref::<js_sys::Function>().is_some_and(|f| f.call2(&window, &fetch, &options).is_ok());
-        if !scheduled {
-            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(fetch.unchecked_ref(), 200);
-        }
     }
 }
