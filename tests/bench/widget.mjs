@@ -13,7 +13,7 @@ import { chromium } from 'playwright-core';
 import { startWidgetServer, startSiteServer } from '../e2e/support/server.mjs';
 import { startEndpoint } from '../e2e/support/endpoint.mjs';
 import { baseConfig } from '../e2e/support/config.mjs';
-import { DIST, requireDist, snippet } from '../e2e/support/harness.mjs';
+import { DIST, requireDist, snippetOn } from '../e2e/support/harness.mjs';
 
 const RUNS = Number(process.argv[2] ?? 15);
 const ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
@@ -65,7 +65,7 @@ async function main() {
   const endpoint = await startEndpoint();
   const config = baseConfig();
   config.endpoint = endpoint.url;
-  const tags = snippet().replace(/(href|src)="([^"]+)"/g, (_, a, f) => `${a}="${widget.origin}/${f}"`);
+  const tags = snippetOn(widget.origin);
   const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>bench</title>
 <script type="application/json" id="consentry-config">${JSON.stringify(config)}</script>
 ${tags}</head>

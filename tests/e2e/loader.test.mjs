@@ -168,9 +168,7 @@ test('a returning visitor: the stored choice is applied before the visitor does 
   await waitForBanner(page);
   await bannerButton(page, 'accept-all').click();
   await waitForChange(page);
-  const again = await context.newPage();
-  again.pageErrors = [];
-  again.on('pageerror', (e) => again.pageErrors.push(String(e)));
+  const again = await env.page(context);
   await again.goto(url);
   await waitForWidget(again);
   await eventually(async () => (await runs(again)).length === ALL_GATED_RUNS.length, { message: 'gated content to run' });
@@ -197,7 +195,7 @@ test('the preference center chunk: fetched once the banner is up, or on first ne
 
   // A returning visitor sees no banner: the chunk waits until the preference center is opened.
   from = env.widget.log.length;
-  const again = await context.newPage();
+  const again = await env.page(context);
   await again.goto(url);
   await waitForWidget(again);
   await again.waitForTimeout(2500);
@@ -206,6 +204,7 @@ test('the preference center chunk: fetched once the banner is up, or on first ne
   await dialog(again).waitFor({ state: 'visible' });
   assert.equal(fetches(from), 1);
   expectNoPageErrors(page);
+  expectNoPageErrors(again);
 });
 
 test('preference center chunk missing: a clear error, and the banner keeps working', async (t) => {
@@ -280,7 +279,7 @@ test('receipt chunk missing: the decision is stored and applied, and its receipt
   assert.equal((await page.evaluate(() => window.consentry.state())).receipts.count, 0, 'no receipt yet');
 
   env.widget.reset();
-  const again = await context.newPage();
+  const again = await env.page(context);
   await again.goto(url);
   await waitForWidget(again);
   const receipts = await eventually(async () => {
@@ -289,12 +288,14 @@ test('receipt chunk missing: the decision is stored and applied, and its receipt
   }, { message: 'the catch-up receipt' });
   assert.equal(receipts.count, 1);
   // And only one: a further page view adds none.
-  const third = await context.newPage();
+  const third = await env.page(context);
   await third.goto(url);
   await waitForWidget(third);
   await third.waitForTimeout(800);
   assert.equal((await third.evaluate(() => window.consentry.state())).receipts.count, 1);
   expectNoPageErrors(page);
+  expectNoPageErrors(again);
+  expectNoPageErrors(third);
 });
 
 test('an element with id="consentry" before the script is reported, not taken for a second copy', async (t) => {

@@ -116,7 +116,7 @@ pub fn run_dist(opts: &Options) -> Result<()> {
         bail!("the module exports no wasm-streams class although the glue had them");
     }
     let lean = work.join("consentry.lean.wasm");
-    fs::write(&lean, &module).context(|| format!("writing {}", lean.display()))?;
+    write(&lean, &module)?;
     let flags = features(&lean, &compiled)?;
     let main_wasm = read_bytes(&optimize(tools.wasm_opt.as_deref(), &flags, &lean, &work.join("main.opt.wasm"))?)?;
     let mut chunks = Vec::new();
@@ -137,7 +137,7 @@ pub fn run_dist(opts: &Options) -> Result<()> {
     fs::create_dir_all(&bundle_dir).context(|| format!("creating {}", bundle_dir.display()))?;
     write(&bundle_dir.join("consentry.js"), &glue::rebase(&glue_js)?)?;
     write(&bundle_dir.join("script_url.js"), glue::SCRIPT_URL_MODULE)?;
-    write(&bundle_dir.join("entry.js"), &glue::entry(&glue_name))?;
+    write(&bundle_dir.join("entry.js"), glue::entry(&glue_name))?;
     if !chunk_files.is_empty() {
         let link = read_text(&split_dir.join("__wasm_split.js"))?;
         write(&bundle_dir.join("__wasm_split.js"), &glue::rebase(&glue::rename_chunks(&link, &stem, &chunk_files)?)?)?;
@@ -153,15 +153,16 @@ pub fn run_dist(opts: &Options) -> Result<()> {
     let minify = opts.profile == Profile::Release;
     esbuild(&tools.esbuild, &loader_js, &out_loader, minify, false)?;
     esbuild(&tools.esbuild, &bundle_dir.join("entry.js"), &out_glue, minify, true)?;
-    write_bytes(&out_wasm, &main_wasm)?;
+    write(&out_wasm, &main_wasm)?;
     let mut files = vec![out_loader, out_glue, out_wasm];
     for (name, bytes) in &chunks {
         let path = opts.out.join(format!("{stem}-{name}.wasm"));
-        write_bytes(&path, bytes)?;
+        write(&path, bytes)?;
         files.push(path);
     }
     let snippet_file = opts.out.join("snippet.html");
-    write(&snippet_file, &(snippet(&opts.out, "", None)? + "\n"))?;
+    let tags = snippet(&opts.out, "", None)?;
+    write(&snippet_file, format!("{tags}\n"))?;
 
     let kind = opts.profile.label();
     println!(
@@ -171,7 +172,7 @@ pub fn run_dist(opts: &Options) -> Result<()> {
         chunks.iter().map(|(n, _)| format!(", the chunk {stem}-{n}.wasm")).collect::<String>(),
     );
     println!("dist: put these tags first in <head> (URLs relative to the files; {}):", snippet_file.display());
-    println!("{}", snippet(&opts.out, "", None)?);
+    println!("{tags}");
     sizes::print_table(&files)
 }
 
@@ -337,12 +338,8 @@ fn optimize(wasm_opt: Option<&Path>, flags: &[String], input: &Path, output: &Pa
     Ok(output.to_path_buf())
 }
 
-fn write(path: &Path, text: &str) -> Result<()> {
-    fs::write(path, text).context(|| format!("writing {}", path.display()))
-}
-
-fn write_bytes(path: &Path, bytes: &[u8]) -> Result<()> {
-    fs::write(path, bytes).context(|| format!("writing {}", path.display()))
+fn write(path: &Path, contents: impl AsRef<[u8]>) -> Result<()> {
+    fs::write(path, contents).context(|| format!("writing {}", path.display()))
 }
 
 fn recreate_dir(dir: &Path) -> Result<()> {

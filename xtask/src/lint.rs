@@ -76,37 +76,10 @@ pub fn checks() -> Vec<Check> {
                 "warnings",
             ])),
         },
-        Check {
-            name: "clippy (wasm32, consentry)",
-            step: Step::Command(cargo(&[
-                "clippy",
-                "--target",
-                WASM_TARGET,
-                "--package",
-                WIDGET_PACKAGE,
-                "--all-targets",
-                "--keep-going",
-                "--",
-                "-D",
-                "warnings",
-            ])),
-        },
+        Check { name: "clippy (wasm32, consentry)", step: Step::Command(wasm_clippy(&["--all-targets"])) },
         Check {
             name: "clippy (wasm32, consentry --features split)",
-            step: Step::Command(cargo(&[
-                "clippy",
-                "--target",
-                WASM_TARGET,
-                "--package",
-                WIDGET_PACKAGE,
-                "--lib",
-                "--features",
-                "split",
-                "--keep-going",
-                "--",
-                "-D",
-                "warnings",
-            ])),
+            step: Step::Command(wasm_clippy(&["--lib", "--features", "split"])),
         },
     ]
 }
@@ -138,6 +111,13 @@ pub fn run_checks(checks: Vec<Check>) -> Result<()> {
         bail!("lint: {} of {total} checks failed: {}", failed.len(), failed.join(", "));
     }
     Ok(())
+}
+
+/// `cargo clippy` of the widget for wasm32 with `targets` (which targets and features), `-D warnings`.
+fn wasm_clippy(targets: &[&str]) -> Command {
+    let mut cmd = cargo(&["clippy", "--target", WASM_TARGET, "--package", WIDGET_PACKAGE]);
+    cmd.args(targets).args(["--keep-going", "--", "-D", "warnings"]);
+    cmd
 }
 
 fn cargo(args: &[&str]) -> Command {

@@ -65,7 +65,8 @@ pub fn run_all(opts: &Options) -> Result<()> {
         step(&format!("trunk {TRUNK_VERSION}"), trunk)?;
     }
     if opts.fuzz {
-        run_fuzz_tools()?;
+        // The nightly is already there (`run_nightly` above).
+        step(&format!("cargo-fuzz {CARGO_FUZZ_VERSION}"), cargo_fuzz)?;
     }
     Ok(())
 }

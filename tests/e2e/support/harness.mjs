@@ -44,9 +44,19 @@ export function requireDist() {
   }
 }
 
+let snippetText;
+
 /** The tags `cargo xtask dist` tells site owners to put first in <head> (URLs relative to `dist/`). */
 export function snippet() {
-  return readFileSync(path.join(DIST, 'snippet.html'), 'utf8').trim();
+  snippetText ??= readFileSync(path.join(DIST, 'snippet.html'), 'utf8').trim();
+  return snippetText;
+}
+
+/** The snippet with absolute URLs on `origin` (where `dist/` is served), `query`/`attrs` added to its <script>. */
+export function snippetOn(origin, query = '', attrs = '') {
+  return snippet()
+    .replace(/(href|src)="([^"]+)"/g, (_, a, f) => `${a}="${origin}/${f}"`)
+    .replace(/<script src="([^"]+)"><\/script>/, (_, src) => `<script src="${src}${query}" ${attrs}></script>`);
 }
 
 /** The content-hashed files the snippet names (`consentry-<hash>.wasm`, `consentry-<hash>.js`). */
@@ -125,9 +135,7 @@ export function useEnvironment() {
 
     /** The README snippet with absolute URLs on the widget origin, `query`/`attrs` added to its <script>. */
     snippet(query = '', attrs = '') {
-      return snippet()
-        .replace(/(href|src)="([^"]+)"/g, (_, a, f) => `${a}="${env.widget.origin}/${f}"`)
-        .replace(/<script src="([^"]+)"><\/script>/, (_, src) => `<script src="${src}${query}" ${attrs}></script>`);
+      return snippetOn(env.widget.origin, query, attrs);
     },
 
     /**
