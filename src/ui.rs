@@ -1,17 +1,20 @@
-//! The widget's Leptos components: they render the [`UiState`](state::UiState) and call one
+//! The widget's views: they render the [`UiState`](state::UiState) and call one
 //! [`Runtime`](crate::browser::runtime::Runtime) method per interaction; they decide nothing.
 //!
-//! Parts, one file each: `widget.rs` (the root), `banner.rs` (the first layer), `preferences.rs`
-//! (the preference center and its focus trap), `purpose.rs` and `service.rs` (one purpose, one
-//! service, with their switches), `switch.rs`, `controller_line.rs`, `receipt_info.rs` (the latest
-//! receipt and the download), `floating.rs` (the persistent control), `action_button.rs`; shared
-//! pieces: `context.rs` (the one typed context), `state.rs` (the signals), `focus.rs`; `split.rs` marks
-//! what is fetched as a separate chunk when first needed (the preference center).
+//! Two kinds, by weight. The first layer, which every first visit downloads before it sees anything,
+//! is built with the DOM directly: `widget.rs` (the root, which attaches and detaches the surfaces),
+//! `banner.rs`, `floating.rs` (the persistent control), on `dom.rs` and `texts.rs`. The preference
+//! center is a Leptos view in its own chunk (`split.rs` marks the point): `preferences.rs` (the dialog
+//! and its focus trap), `purpose.rs` and `service.rs` (one purpose, one service, with their
+//! switches), `switch.rs`, `controller_line.rs`, `receipt_info.rs` (the latest receipt and the
+//! download), `action_button.rs`, and `context.rs` (its one typed context, with signals mirroring
+//! the state). Shared: `state.rs` (the state and its watchers), `focus.rs`.
 
 mod action_button;
 mod banner;
 pub mod context;
 mod controller_line;
+mod dom;
 mod floating;
 pub mod focus;
 mod preferences;
@@ -21,6 +24,8 @@ mod service;
 mod split;
 pub mod state;
 mod switch;
+pub mod texts;
 mod widget;
 
+pub use dom::Dom;
 pub use widget::Widget;

@@ -10,7 +10,6 @@
 use consentry::model::config::Config;
 use consentry::model::contract::{UiAction, ATTR_ACTION, ATTR_PURPOSE, ATTR_SERVICE};
 use consentry::{start, EmbedError, Mounted, Store};
-use leptos::task::tick;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -30,6 +29,15 @@ const CONFIG: &str = r#"{
     {"id": "marketing", "name": "Marketing", "description": "Ads", "retention": "6 months", "recipients": "Ad network"}
   ]
 }"#;
+
+/// Lets the widget's pending work run: everything queued as microtasks (its spawned tasks, the
+/// preference center's mounting) and a zero-delay timer (focus restoring).
+async fn tick() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window().unwrap().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0).unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+}
 
 fn document() -> Document {
     web_sys::window().unwrap().document().unwrap()

@@ -8,7 +8,6 @@
 
 use std::rc::Rc;
 
-use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -28,9 +27,8 @@ use super::receipts::{self, Receipts};
 use super::runtime::Runtime;
 use super::storage::Store;
 use super::{console, events, platform};
-use crate::ui::context::WidgetCtx;
 use crate::ui::state::UiState;
-use crate::ui::Widget;
+use crate::ui::{Dom, Widget};
 
 /// The widget's stylesheet, injected into its shadow root.
 pub const STYLE: &str = include_str!("../../style/consentry.css");
@@ -133,7 +131,7 @@ async fn read_text(url: &str, pending: Option<js_sys::Promise>) -> Result<String
 pub struct Mounted {
     _runtime: Rc<Runtime>,
     host: web_sys::Element,
-    view: Option<Box<dyn std::any::Any>>,
+    view: Option<Widget>,
     _api: Api,
     _observer: Option<Observer>,
 }
@@ -175,7 +173,7 @@ pub fn start(config: Config, store: Store) -> Result<Mounted, EmbedError> {
     let ui = UiState::new(Surface::initial(session.prompt()), session.applied().clone());
     let store = Rc::new(store);
     let log = receipts::load_log(&store);
-    let receipts = Receipts::new(session.shared_config(), store.clone(), &log, ui.latest_receipt);
+    let receipts = Receipts::new(session.shared_config(), store.clone(), &log, ui.clone());
     let runtime = Runtime::new(session, store, receipts, ui);
     let (host, view) = mount(&document, &runtime)?;
     let api = match api::install(&runtime) {
@@ -196,10 +194,7 @@ pub fn start(config: Config, store: Store) -> Result<Mounted, EmbedError> {
     Ok(Mounted { _runtime: runtime, host, view: Some(view), _api: api, _observer: observer })
 }
 
-fn mount(
-    document: &web_sys::Document,
-    runtime: &Rc<Runtime>,
-) -> Result<(web_sys::Element, Box<dyn std::any::Any>), BrowserError> {
+fn mount(document: &web_sys::Document, runtime: &Rc<Runtime>) -> Result<(web_sys::Element, Widget), BrowserError> {
     let host = document.create_element("div")?;
     host.set_id(HOST_ID);
     let init = web_sys::ShadowRootInit::new(web_sys::ShadowRootMode::Open);
@@ -207,16 +202,10 @@ fn mount(
     let style = document.create_element("style")?;
     style.set_text_content(Some(STYLE));
     shadow.append_child(&style)?;
-    let root: web_sys::HtmlElement = document.create_element("div")?.unchecked_into();
-    shadow.append_child(&root)?;
     // First in <body>: keyboard users reach the notice before the rest of the page (the banner is
     // fixed-position, so where the host sits changes nothing visually).
     let body = document.body().ok_or(BrowserError::NoBody)?;
     body.insert_before(&host, body.first_child().as_ref())?;
-    let runtime = runtime.clone();
-    let handle = leptos::mount::mount_to(root, move || {
-        let ctx = WidgetCtx::new(runtime);
-        view! { <Widget ctx=ctx /> }
-    });
-    Ok((host, Box::new(handle)))
+    let widget = Widget::mount(&Dom::new(document.clone()), &shadow, runtime)?;
+    Ok((host, widget))
 }

@@ -21,7 +21,6 @@ use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::{Rc, Weak};
 
-use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -40,6 +39,7 @@ use super::delivery::{self, PostResult};
 use super::listener::Listener;
 use super::storage::Store;
 use super::{console, download, events, platform};
+use crate::ui::state::UiState;
 
 /// Keepalive requests may carry at most 64 KiB in flight; stay under it.
 const KEEPALIVE_BUDGET: usize = 60 * 1024;
@@ -63,7 +63,7 @@ pub struct Receipts {
     flushing: Cell<bool>,
     timer: Cell<Option<i32>>,
     listeners: RefCell<Vec<Listener>>,
-    latest: RwSignal<Option<LatestReceipt>>,
+    ui: Rc<UiState>,
 }
 
 /// Reads the stored receipt log; an unreadable one is reported and replaced by an empty log.
@@ -79,14 +79,9 @@ pub fn load_log(store: &Store) -> ReceiptLog {
 
 impl Receipts {
     /// A worker for `config`, keeping its log in `store` (`log` as loaded at start-up) and showing the
-    /// latest receipt in `latest`.
-    pub fn new(
-        config: Rc<Config>,
-        store: Rc<Store>,
-        log: &ReceiptLog,
-        latest: RwSignal<Option<LatestReceipt>>,
-    ) -> Rc<Receipts> {
-        latest.set(log.latest().map(|i| LatestReceipt { id: i.id.clone(), at: i.at }));
+    /// latest receipt in `ui`.
+    pub fn new(config: Rc<Config>, store: Rc<Store>, log: &ReceiptLog, ui: Rc<UiState>) -> Rc<Receipts> {
+        ui.set_latest_receipt(log.latest().map(|i| LatestReceipt { id: i.id.clone(), at: i.at }));
         Rc::new(Receipts {
             config,
             store,
@@ -96,7 +91,7 @@ impl Receipts {
             flushing: Cell::new(false),
             timer: Cell::new(None),
             listeners: RefCell::new(Vec::new()),
-            latest,
+            ui,
         })
     }
 
@@ -193,7 +188,7 @@ impl Receipts {
                 "the receipt outbox is full ({MAX_PENDING} receipts wait for the endpoint); receipt {id} is kept locally but not sent"
             ));
         }
-        self.latest.set(Some(LatestReceipt { id, at: now }));
+        self.ui.set_latest_receipt(Some(LatestReceipt { id, at: now }));
         Ok(())
     }
 

@@ -7,8 +7,6 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use leptos::prelude::*;
-
 use consentry_model::choice::{Action, Layer, Method};
 use consentry_model::config::Config;
 use consentry_model::consent::Decisions;
@@ -30,13 +28,13 @@ pub struct Runtime {
     store: Rc<Store>,
     receipts: Rc<Receipts>,
     opener: RefCell<Option<web_sys::HtmlElement>>,
-    /// Reactive state for the UI.
-    pub ui: UiState,
+    /// The state the UI renders.
+    pub ui: Rc<UiState>,
 }
 
 impl Runtime {
     /// Wraps a started session, its store and its receipt worker.
-    pub fn new(session: Session, store: Rc<Store>, receipts: Rc<Receipts>, ui: UiState) -> Rc<Runtime> {
+    pub fn new(session: Session, store: Rc<Store>, receipts: Rc<Receipts>, ui: Rc<UiState>) -> Rc<Runtime> {
         Rc::new(Runtime { session: RefCell::new(session), store, receipts, opener: RefCell::new(None), ui })
     }
 
@@ -71,9 +69,8 @@ impl Runtime {
         self.receipts.record(effects.choice.clone());
         cookie_jar::clear(&effects.cookies_to_clear);
         gating::apply(&effects.choice.decisions);
-        self.ui.applied.set(effects.choice.decisions.clone());
-        self.ui.draft.set(effects.choice.decisions);
-        self.ui.surface.update(|s| *s = s.after_decision());
+        self.ui.set_applied(effects.choice.decisions);
+        self.ui.set_surface(self.ui.surface().after_decision());
         focus::restore(self.opener.take());
         let detail = self.with_session(|s| s.change_json(Source::Decision(method)));
         events::dispatch(EventName::Change, &detail);
@@ -93,26 +90,26 @@ impl Runtime {
 
     /// Save the preference center's switches.
     pub fn save(&self) {
-        let draft = self.ui.draft.get_untracked();
+        let draft = self.ui.with_draft(Decisions::clone);
         self.decide(draft, Method { layer: Layer::Preferences, action: Action::Save });
     }
 
     /// Flips a switch of the preference center (nothing applies before "Save").
     pub fn toggle(&self, target: &Target) {
-        self.with_session(|s| self.ui.draft.update(|d| d.toggle(s.config(), target)));
+        self.with_session(|s| self.ui.update_draft(|d| d.toggle(s.config(), target)));
     }
 
     /// Opens the preference center, remembering where focus was.
     pub fn open_preferences(&self) {
         self.opener.replace(focus::focused_element());
-        self.ui.draft.set(self.ui.applied.get_untracked());
-        self.ui.surface.update(|s| *s = s.open_preferences());
+        self.ui.set_draft(self.ui.applied());
+        self.ui.set_surface(self.ui.surface().open_preferences());
     }
 
     /// Closes the preference center without a decision: back to the banner if a choice is still due.
     pub fn close_preferences(&self) {
         let prompt = self.with_session(Session::prompt);
-        self.ui.surface.update(|s| *s = s.close_preferences(prompt));
+        self.ui.set_surface(self.ui.surface().close_preferences(prompt));
         focus::restore(self.opener.take());
     }
 

@@ -1,4 +1,5 @@
-//! A button of the widget: every button shares one class, so accept and reject cannot be styled apart.
+//! A button of the preference center: every button shares one class (the banner's too, see
+//! `banner.rs`), so accept and reject cannot be styled apart.
 
 use leptos::prelude::*;
 

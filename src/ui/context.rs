@@ -1,38 +1,53 @@
-//! The one typed context every component reads: the running widget, its configuration (shared, never
-//! copied), the notice's language and the reactive state.
+//! The one typed context every preference-center component reads: the running widget, its texts,
+//! and signals that mirror the [`UiState`](super::state::UiState) parts the view shows (the switches
+//! and the latest receipt) for as long as the view lives.
 
 use std::rc::Rc;
 
 use leptos::prelude::*;
 
 use consentry_model::config::{Config, Text};
+use consentry_model::consent::Decisions;
 use consentry_model::i18n::TextKey;
 
-use super::state::UiState;
+use super::state::{Change, Watch};
+use super::texts::Texts;
 use crate::browser::receipts::LatestReceipt;
 use crate::browser::runtime::Runtime;
 
-/// The shared context of every component.
+/// The shared context of every preference-center component.
 #[derive(Clone, Copy)]
 pub struct WidgetCtx {
     runtime: StoredValue<Rc<Runtime>, LocalStorage>,
-    config: StoredValue<Rc<Config>, LocalStorage>,
-    language: StoredValue<String, LocalStorage>,
-    /// The reactive state.
-    pub ui: UiState,
+    texts: StoredValue<Rc<Texts>, LocalStorage>,
+    /// The switches of the open preference center, before "Save".
+    pub draft: RwSignal<Decisions>,
+    /// The latest receipt of this browser, once one exists.
+    pub latest_receipt: RwSignal<Option<LatestReceipt>>,
+    _watch: StoredValue<Watch, LocalStorage>,
 }
 
 impl WidgetCtx {
-    /// A context for `runtime`.
-    pub fn new(runtime: Rc<Runtime>) -> Self {
-        let ui = runtime.ui;
-        let config = runtime.config();
-        let language = runtime.with_session(|s| s.language().to_string());
+    /// A context for `runtime`, owned by the current reactive owner (its mirroring ends with it).
+    pub fn new(runtime: Rc<Runtime>, texts: Rc<Texts>) -> Self {
+        let ui = runtime.ui.clone();
+        let draft = RwSignal::new(ui.with_draft(Decisions::clone));
+        let latest_receipt = RwSignal::new(ui.latest_receipt());
+        let mirror = Rc::downgrade(&ui);
+        let watch = ui.watch(move |change| {
+            let Some(ui) = mirror.upgrade() else { return };
+            match change {
+                Change::Draft => _ = draft.try_set(ui.with_draft(Decisions::clone)),
+                Change::Receipt => _ = latest_receipt.try_set(ui.latest_receipt()),
+                Change::Surface => {}
+            }
+        });
         Self {
             runtime: StoredValue::new_local(runtime),
-            config: StoredValue::new_local(config),
-            language: StoredValue::new_local(language),
-            ui,
+            texts: StoredValue::new_local(texts),
+            draft,
+            latest_receipt,
+            _watch: StoredValue::new_local(watch),
         }
     }
 
@@ -43,40 +58,28 @@ impl WidgetCtx {
         }
     }
 
-    /// Reads from the runtime (`None` only once the widget is unmounted).
-    pub fn act_with<R>(&self, f: impl FnOnce(&Runtime) -> R) -> Option<R> {
-        self.runtime.try_get_value().map(|runtime| f(&runtime))
-    }
-
-    /// The configuration (shared; `None` only once the widget is unmounted).
+    /// The configuration (shared; `None` only once the view is unmounted).
     pub fn config(&self) -> Option<Rc<Config>> {
-        self.config.try_get_value()
+        self.runtime.try_with_value(|r| r.config())
     }
 
     /// The language of the notice.
     pub fn language(&self) -> String {
-        self.language.try_get_value().unwrap_or_default()
+        self.texts.try_with_value(|t| t.language().to_string()).unwrap_or_default()
     }
 
     /// An interface string in the notice's language.
     pub fn t(&self, key: TextKey) -> String {
-        let lang = self.language();
-        self.config.try_with_value(|c| c.ui_text(key, &lang)).unwrap_or_default()
+        self.texts.try_with_value(|t| t.t(key)).unwrap_or_default()
     }
 
     /// An owner text in the notice's language.
     pub fn text(&self, text: &Text) -> String {
-        let lang = self.language();
-        self.config.try_with_value(|c| c.text(text, &lang).to_string()).unwrap_or_default()
-    }
-
-    /// The latest receipt (reactive).
-    pub fn latest_receipt(&self) -> Option<LatestReceipt> {
-        self.ui.latest_receipt.get()
+        self.texts.try_with_value(|t| t.text(text).to_string()).unwrap_or_default()
     }
 }
 
-/// The fetched context. Every component lives under [`super::Widget`], which provides it.
+/// The fetched context. Every component lives under the preference center's root, which provides it.
 pub fn use_widget() -> WidgetCtx {
     expect_context::<WidgetCtx>()
 }

@@ -1,4 +1,5 @@
-//! Who asks: the controller's name (and, in the preference center, address), contact and policy link.
+//! Who asks, in the preference center: the controller's name, address, contact and policy link (the
+//! banner's shorter line is built with the DOM in `banner.rs`).
 
 use leptos::prelude::*;
 
@@ -8,15 +9,11 @@ use super::context::use_widget;
 
 /// The controller line of the notice.
 #[component]
-pub fn ControllerLine(
-    /// Also show the postal address (the preference center does; the banner stays short).
-    #[prop(optional)]
-    with_address: bool,
-) -> impl IntoView {
+pub fn ControllerLine() -> impl IntoView {
     let ctx = use_widget();
     let Some(config) = ctx.config() else { return ().into_any() };
     let c = &config.controller;
-    let address = with_address.then(|| c.address.clone().map(|a| format!(", {a}"))).flatten();
+    let address = c.address.clone().map(|a| format!(", {a}"));
     let contact = c.contact.clone();
     view! {
         <p class="cs-meta">

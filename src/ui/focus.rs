@@ -27,21 +27,20 @@ pub fn shadow_query(selector: &str) -> Option<web_sys::HtmlElement> {
 /// closed: the opener itself if it is still there; else its re-rendered twin (the banner is rebuilt
 /// when the center closes back to it); else the persistent control.
 pub fn restore(opener: Option<web_sys::HtmlElement>) {
-    leptos::prelude::set_timeout(
-        move || {
-            let twin = |el: &web_sys::HtmlElement| {
-                el.get_attribute(ATTR_ACTION).and_then(|a| shadow_query(&format!("[{ATTR_ACTION}=\"{a}\"]")))
-            };
-            let target = match opener {
-                Some(el) if el.is_connected() => Some(el),
-                Some(el) => twin(&el),
-                None => None,
-            }
-            .or_else(|| shadow_query(&format!("{}:not([hidden])", UiAction::OpenPreferences.selector())));
-            if let Some(el) = target {
-                let _ = el.focus();
-            }
-        },
-        std::time::Duration::ZERO,
-    );
+    let Some(window) = web_sys::window() else { return };
+    let later = wasm_bindgen::closure::Closure::once_into_js(move || {
+        let twin = |el: &web_sys::HtmlElement| {
+            el.get_attribute(ATTR_ACTION).and_then(|a| shadow_query(&format!("[{ATTR_ACTION}=\"{a}\"]")))
+        };
+        let target = match opener {
+            Some(el) if el.is_connected() => Some(el),
+            Some(el) => twin(&el),
+            None => None,
+        }
+        .or_else(|| shadow_query(&format!("{}:not([hidden])", UiAction::OpenPreferences.selector())));
+        if let Some(el) = target {
+            let _ = el.focus();
+        }
+    });
+    let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(later.unchecked_ref(), 0);
 }

@@ -1,6 +1,7 @@
 //! The preference center: a modal dialog listing every purpose, with save, accept all and reject all.
 //! Escape closes it; Tab and Shift+Tab stay inside while it is open; focus returns to the opener
-//! when it closes (`focus::restore`, called by the runtime).
+//! when it closes (`focus::restore`, called by the runtime). A Leptos view, in its own chunk (see
+//! `split.rs`).
 
 use leptos::html::Div;
 use leptos::prelude::*;
@@ -64,7 +65,7 @@ pub fn Preferences() -> impl IntoView {
                 <div class="cs-dialog__body">
                     <p class="cs-text">{ctx.t(TextKey::PreferencesBody)}</p>
                     <p class="cs-text">{ctx.t(TextKey::WithdrawNote)}</p>
-                    <ControllerLine with_address=true />
+                    <ControllerLine />
                     <ul class="cs-purposes">{purposes}</ul>
                     <ReceiptInfo />
                 </div>

@@ -17,7 +17,7 @@ pub fn ReceiptInfo() -> impl IntoView {
     let download = ctx.t(TextKey::DownloadReceipts);
     let lang = ctx.language();
     move || {
-        ctx.latest_receipt().map(|latest| {
+        ctx.latest_receipt.get().map(|latest| {
             let date = format_date(latest.at, &lang);
             view! {
                 <p class="cs-meta cs-receipt">

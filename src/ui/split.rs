@@ -10,9 +10,14 @@
 //! Keep the first layer free of what is split off: a function here must be the only way in.
 #![allow(unsafe_code)] // What `#[wasm_split]` expands to: extern "C" declarations of the chunk's exports.
 
+use std::rc::Rc;
+
 use leptos::prelude::*;
 
+use super::context::WidgetCtx;
 use super::preferences::Preferences;
+use super::texts::Texts;
+use crate::browser::runtime::Runtime;
 
 /// A chunk of the widget could not be fetched or instantiated (network, HTTP status, CSP, …); the
 /// browser's console has the details.
@@ -27,23 +32,47 @@ impl From<wasm_split_helpers::SplitLoaderError> for ChunkError {
     }
 }
 
-/// The preference center's view, built under `owner` (a child of the widget's owner: the context is
-/// found there, and the view's effects end when the caller drops it).
+/// A mounted preference center: its container in the widget, and the Leptos view inside it (its
+/// reactive owner ends, and its listeners go, when this is dropped).
+pub struct PrefsView {
+    /// The element the view is mounted in.
+    pub container: web_sys::HtmlElement,
+    _view: Box<dyn std::any::Any>,
+}
+
+/// Mounts the preference center of `runtime` in `container`. Everything Leptos is reached only from
+/// here, so the reactive runtime and the renderer travel with this chunk, not with the first layer.
 #[cfg_attr(feature = "split", wasm_split_helpers::wasm_split(preferences, fallible, preload(preload_preferences)))]
-pub fn preferences_view(owner: Owner) -> Result<AnyView, ChunkError> {
-    Ok(owner.with(|| view! { <Preferences /> }.into_any()))
+pub fn mount_preferences(
+    runtime: Rc<Runtime>,
+    texts: Rc<Texts>,
+    container: web_sys::HtmlElement,
+) -> Result<PrefsView, ChunkError> {
+    let handle = leptos::mount::mount_to(container.clone(), move || {
+        provide_context(WidgetCtx::new(runtime, texts));
+        view! { <Preferences /> }
+    });
+    Ok(PrefsView { container, _view: Box::new(handle) })
 }
 
-/// The preference center's view (unsplit build: no chunk to wait for).
+/// The preference center, mounted in `container` (unsplit build: no chunk to wait for).
 #[cfg(not(feature = "split"))]
-pub async fn preferences(owner: Owner) -> Result<AnyView, ChunkError> {
-    preferences_view(owner)
+pub async fn preferences(
+    runtime: Rc<Runtime>,
+    texts: Rc<Texts>,
+    container: web_sys::HtmlElement,
+) -> Result<PrefsView, ChunkError> {
+    mount_preferences(runtime, texts, container)
 }
 
-/// The preference center's view, once its chunk is loaded.
+/// The preference center, mounted in `container` once its chunk is loaded.
 #[cfg(feature = "split")]
-pub async fn preferences(owner: Owner) -> Result<AnyView, ChunkError> {
-    preferences_view(owner).await
+pub async fn preferences(
+    runtime: Rc<Runtime>,
+    texts: Rc<Texts>,
+    container: web_sys::HtmlElement,
+) -> Result<PrefsView, ChunkError> {
+    mount_preferences(runtime, texts, container).await
 }
 
 /// Fetches the preference center's chunk when the browser is next idle (or within two seconds), so
@@ -59,7 +88,7 @@ pub fn prefetch_preferences() {
             return;
         }
         crate::browser::platform::when_idle(2000, || {
-            leptos::task::spawn_local(async {
+            wasm_bindgen_futures::spawn_local(async {
                 let _ = preload_preferences().await;
             })
         });

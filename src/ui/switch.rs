@@ -19,7 +19,7 @@ pub fn Switch(
     locked: bool,
 ) -> impl IntoView {
     let ctx = use_widget();
-    let draft = ctx.ui.draft;
+    let draft = ctx.draft;
     let (purpose, service) = match &target {
         Target::Purpose(p) => (Some(p.to_string()), None),
         Target::Service(k) => (None, Some(k.to_string())),

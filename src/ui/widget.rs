@@ -1,87 +1,191 @@
-//! The root component: provides the context and shows the surface in force, plus the persistent
-//! control unless the owner hid it.
+//! The root of the widget: shows the surface in force, plus the persistent control unless the owner
+//! hid it. Built with the DOM directly; only the preference center is a Leptos view, in its own chunk.
 //!
-//! The preference center comes from its own chunk ([`split::preferences`]): each time the surface
-//! becomes the preference center, its view is asked for and shown when it arrives (the first time,
+//! The banner is built once, when it first shows, and attached or detached as the surface changes
+//! (the same element each time, so focus can go back to the button that opened the preference
+//! center). The preference center comes from its chunk ([`split::preferences`]): each time the surface
+//! becomes the preference center, its view is asked for and mounted when it arrives (the first time,
 //! once the chunk is downloaded; afterwards one microtask later). Until then the banner stays if a
 //! choice is due, so its three buttons keep working; if the chunk cannot be loaded, the error is
-//! reported and the preference center closes again. When the banner is shown, the chunk is fetched in
+//! reported and the preference center closes again. While the banner shows, the chunk is fetched in
 //! the background once the browser is idle, so Customize normally opens at once.
 
-use leptos::prelude::*;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
 
 use consentry_model::i18n;
 use consentry_model::surface::Surface;
 
-use super::banner::Banner;
-use super::context::WidgetCtx;
-use super::floating::Floating;
-use super::split;
+use super::banner::{self, Banner};
+use super::dom::Dom;
+use super::floating::{self, Floating};
+use super::split::{self, PrefsView};
+use super::state::{Change, Watch};
+use super::texts::Texts;
+use crate::browser::error::BrowserError;
 use crate::browser::events;
+use crate::browser::runtime::Runtime;
 
-/// The root component.
-#[component]
-pub fn Widget(
-    /// The running widget and its state.
-    ctx: WidgetCtx,
-) -> impl IntoView {
-    provide_context(ctx);
-    let lang = ctx.language();
-    let dir = if i18n::is_rtl(&lang) { "rtl" } else { "ltr" };
-    let ui = ctx.config().map(|c| c.ui.clone()).unwrap_or_default();
-    let surface = ctx.ui.surface;
-    // The preference center's view, from its chunk; `arrived` counts the views delivered. Each view is
-    // built under its own child owner, kept while it is open and dropped (ending its effects) when the
-    // preference center closes.
-    let loaded = StoredValue::new_local(None::<AnyView>);
-    let view_owner = StoredValue::new_local(None::<Owner>);
-    let arrived = RwSignal::new(0u32);
-    // Which opening a view belongs to: one that arrives after the center was closed (or reopened) is dropped.
-    let opening = StoredValue::new_local(0u32);
-    let parent = Owner::current();
-    Effect::new(move |_| {
-        opening.update_value(|n| *n += 1);
-        if surface.get() != Surface::Preferences {
-            view_owner.set_value(None);
-            return;
-        }
-        let Some(owner) = parent.as_ref().map(Owner::child) else { return };
-        view_owner.set_value(Some(owner.clone()));
-        let mine = opening.get_value();
-        leptos::task::spawn_local(async move {
-            match split::preferences(owner).await {
-                Ok(view) if opening.try_get_value() == Some(mine) => {
-                    loaded.set_value(Some(view));
-                    arrived.update(|n| *n += 1);
-                }
-                Ok(_) => {}
-                Err(e) => {
-                    events::report(&e);
-                    ctx.act(|r| r.close_preferences());
+/// The mounted widget; dropping it removes its views and listeners.
+pub struct Widget {
+    shell: Rc<Shell>,
+    _watch: Watch,
+}
+
+impl Drop for Widget {
+    fn drop(&mut self) {
+        self.shell.opening.set(self.shell.opening.get().wrapping_add(1));
+        self.shell.close_preferences();
+        self.shell.root.remove();
+    }
+}
+
+struct Shell {
+    dom: Dom,
+    runtime: Rc<Runtime>,
+    texts: Rc<Texts>,
+    /// The themed element everything is in.
+    root: web_sys::HtmlElement,
+    banner: RefCell<Option<Banner>>,
+    floating: Option<Floating>,
+    preferences: RefCell<Option<PrefsView>>,
+    /// Counts the times the preference center was left: a view that arrives for an earlier opening is dropped.
+    opening: Cell<u32>,
+    loading: Cell<bool>,
+}
+
+impl Widget {
+    /// Builds the widget of `runtime` inside `parent` (the shadow root's container).
+    pub fn mount(dom: &Dom, parent: &web_sys::Node, runtime: &Rc<Runtime>) -> Result<Widget, BrowserError> {
+        let texts = Texts::new(runtime.config(), runtime.with_session(|s| s.language().to_string()));
+        let lang = texts.language();
+        let dir = if i18n::is_rtl(lang) { "rtl" } else { "ltr" };
+        let ui = &texts.config().ui;
+        let root = dom.el("div", &[("class", ui.theme.class()), ("lang", lang), ("dir", dir)])?;
+        let floating = match ui.floating_button.class() {
+            Some(class) => {
+                let floating = floating::build(dom, &texts, runtime, class)?;
+                root.append_child(&floating.element)?;
+                Some(floating)
+            }
+            None => None,
+        };
+        parent.append_child(&root)?;
+        let shell = Rc::new(Shell {
+            dom: dom.clone(),
+            runtime: runtime.clone(),
+            texts,
+            root,
+            banner: RefCell::new(None),
+            floating,
+            preferences: RefCell::new(None),
+            opening: Cell::new(0),
+            loading: Cell::new(false),
+        });
+        let weak = Rc::downgrade(&shell);
+        let watch = runtime.ui.watch(move |change| {
+            if change == Change::Surface {
+                if let Some(shell) = weak.upgrade() {
+                    shell.render();
                 }
             }
         });
-    });
-    let banner_due = move || ctx.act_with(|r| r.banner_due()).unwrap_or(false);
-    // A visitor who sees the banner may press Customize: have its chunk ready by then.
-    if banner_due() {
-        split::prefetch_preferences();
+        shell.render();
+        // A visitor who sees the banner may press Customize: have its chunk ready by then.
+        if runtime.banner_due() {
+            split::prefetch_preferences();
+        }
+        Ok(Widget { shell, _watch: watch })
     }
-    view! {
-        <div class=ui.theme.class() lang=lang dir=dir>
-            {move || {
-                arrived.track();
-                match surface.get() {
-                    Surface::Banner => view! { <Banner /> }.into_any(),
-                    Surface::Preferences => match loaded.try_update_value(Option::take).flatten() {
-                        Some(view) => view,
-                        None if banner_due() => view! { <Banner /> }.into_any(),
-                        None => ().into_any(),
-                    },
-                    Surface::Closed => ().into_any(),
+}
+
+impl Shell {
+    /// Brings the page in line with the surface in force.
+    fn render(self: &Rc<Self>) {
+        let surface = self.runtime.ui.surface();
+        if surface != Surface::Preferences {
+            self.opening.set(self.opening.get().wrapping_add(1));
+            self.loading.set(false);
+            self.close_preferences();
+        }
+        match surface {
+            Surface::Banner => self.show_banner(true),
+            Surface::Closed => self.show_banner(false),
+            Surface::Preferences if self.preferences.borrow().is_some() => self.show_banner(false),
+            Surface::Preferences => {
+                self.show_banner(self.runtime.banner_due());
+                if !self.loading.get() {
+                    self.load_preferences();
                 }
-            }}
-            {ui.floating_button.class().map(|class| view! { <Floating class=class /> })}
-        </div>
+            }
+        }
+        if let Some(floating) = &self.floating {
+            floating.show(surface == Surface::Closed);
+        }
+    }
+
+    /// Attaches the banner (building it the first time) or detaches it.
+    fn show_banner(&self, shown: bool) {
+        let mut banner = self.banner.borrow_mut();
+        if shown && banner.is_none() {
+            match banner::build(&self.dom, &self.texts, &self.runtime) {
+                Ok(built) => *banner = Some(built),
+                Err(e) => return events::report(&format_args!("could not show the banner: {e}")),
+            }
+        }
+        let Some(banner) = banner.as_ref() else { return };
+        if !shown {
+            banner.element.remove();
+        } else if !banner.element.is_connected() {
+            let before = self.floating.as_ref().map(|f| web_sys::Node::from(f.element.clone()));
+            if let Err(e) = self.root.insert_before(&banner.element, before.as_ref()) {
+                events::report(&format_args!("could not show the banner: {}", BrowserError::from(e)));
+            }
+        }
+    }
+
+    /// Asks for the preference center's view; mounts it if it arrives while this opening lasts.
+    fn load_preferences(self: &Rc<Self>) {
+        let container = match self.dom.el("div", &[]) {
+            Ok(container) => container,
+            Err(e) => return events::report(&e),
+        };
+        let before = self.floating.as_ref().map(|f| web_sys::Node::from(f.element.clone()));
+        if let Err(e) = self.root.insert_before(&container, before.as_ref()) {
+            return events::report(&BrowserError::from(e));
+        }
+        self.loading.set(true);
+        let mine = self.opening.get();
+        let weak = Rc::downgrade(self);
+        let view = split::preferences(self.runtime.clone(), self.texts.clone(), container.clone());
+        wasm_bindgen_futures::spawn_local(async move {
+            let result = view.await;
+            let shell = weak.upgrade();
+            let Some(shell) = shell.filter(|s| s.opening.get() == mine) else {
+                container.remove();
+                return;
+            };
+            shell.loading.set(false);
+            match result {
+                Ok(view) => {
+                    shell.preferences.replace(Some(view));
+                    shell.render();
+                }
+                Err(e) => {
+                    container.remove();
+                    events::report(&e);
+                    shell.runtime.close_preferences();
+                }
+            }
+        });
+    }
+
+    /// Takes the preference center off the page at once; its view is dropped a microtask later, so a
+    /// click that closed it (Save, Escape) finishes inside a live view.
+    fn close_preferences(&self) {
+        if let Some(view) = self.preferences.take() {
+            view.container.remove();
+            wasm_bindgen_futures::spawn_local(async move { drop(view) });
+        }
     }
 }
