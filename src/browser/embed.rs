@@ -30,8 +30,8 @@ use super::{console, events, platform};
 use crate::ui::state::UiState;
 use crate::ui::{Dom, Widget};
 
-/// The widget's stylesheet, injected into its shadow root.
-pub const STYLE: &str = include_str!("../../style/consentry.css");
+/// The widget's stylesheet (minified), injected into its shadow root.
+pub const STYLE: &str = crate::style::STYLE;
 
 /// Why the configuration could not be fetched.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -173,7 +173,9 @@ pub fn start(config: Config, store: Store) -> Result<Mounted, EmbedError> {
     let ui = UiState::new(Surface::initial(session.prompt()), session.applied().clone());
     let store = Rc::new(store);
     let log = receipts::load_log(&store);
-    let receipts = Receipts::new(session.shared_config(), store.clone(), &log, ui.clone());
+    let shown = ui.clone();
+    let show_latest = Box::new(move |latest| shown.set_latest_receipt(latest));
+    let receipts = Receipts::new(session.shared_config(), store.clone(), &log, show_latest);
     let runtime = Runtime::new(session, store, receipts, ui);
     let (host, view) = mount(&document, &runtime)?;
     let api = match api::install(&runtime) {

@@ -39,7 +39,6 @@ use super::delivery::{self, PostResult};
 use super::listener::Listener;
 use super::storage::Store;
 use super::{console, download, events, platform};
-use crate::ui::state::UiState;
 
 /// Keepalive requests may carry at most 64 KiB in flight; stay under it.
 const KEEPALIVE_BUDGET: usize = 60 * 1024;
@@ -63,7 +62,7 @@ pub struct Receipts {
     flushing: Cell<bool>,
     timer: Cell<Option<i32>>,
     listeners: RefCell<Vec<Listener>>,
-    ui: Rc<UiState>,
+    show_latest: Box<dyn Fn(Option<LatestReceipt>)>,
 }
 
 /// Reads the stored receipt log; an unreadable one is reported and replaced by an empty log.
@@ -79,9 +78,14 @@ pub fn load_log(store: &Store) -> ReceiptLog {
 
 impl Receipts {
     /// A worker for `config`, keeping its log in `store` (`log` as loaded at start-up) and showing the
-    /// latest receipt in `ui`.
-    pub fn new(config: Rc<Config>, store: Rc<Store>, log: &ReceiptLog, ui: Rc<UiState>) -> Rc<Receipts> {
-        ui.set_latest_receipt(log.latest().map(|i| LatestReceipt { id: i.id.clone(), at: i.at }));
+    /// latest receipt through `show_latest`.
+    pub fn new(
+        config: Rc<Config>,
+        store: Rc<Store>,
+        log: &ReceiptLog,
+        show_latest: Box<dyn Fn(Option<LatestReceipt>)>,
+    ) -> Rc<Receipts> {
+        show_latest(log.latest().map(|i| LatestReceipt { id: i.id.clone(), at: i.at }));
         Rc::new(Receipts {
             config,
             store,
@@ -91,7 +95,7 @@ impl Receipts {
             flushing: Cell::new(false),
             timer: Cell::new(None),
             listeners: RefCell::new(Vec::new()),
-            ui,
+            show_latest,
         })
     }
 
@@ -188,7 +192,7 @@ impl Receipts {
                 "the receipt outbox is full ({MAX_PENDING} receipts wait for the endpoint); receipt {id} is kept locally but not sent"
             ));
         }
-        self.ui.set_latest_receipt(Some(LatestReceipt { id, at: now }));
+        (self.show_latest)(Some(LatestReceipt { id, at: now }));
         Ok(())
     }
 

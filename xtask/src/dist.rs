@@ -119,6 +119,14 @@ pub fn run_dist(opts: &Options) -> Result<()> {
     write(&lean, &module)?;
     let flags = features(&lean, &compiled)?;
     let main_wasm = read_bytes(&optimize(tools.wasm_opt.as_deref(), &flags, &lean, &work.join("main.opt.wasm"))?)?;
+    let link = match chunk_files.is_empty() {
+        true => String::new(),
+        false => read_text(&split_dir.join("__wasm_split.js"))?,
+    };
+    let (main_wasm, glue_js) = match opts.profile {
+        Profile::Release => shorten(&main_wasm, &glue_js, &link)?,
+        Profile::Dev => (main_wasm, glue_js),
+    };
     let mut chunks = Vec::new();
     for chunk in &chunk_files {
         let input = split_dir.join(&chunk.file);
@@ -139,7 +147,6 @@ pub fn run_dist(opts: &Options) -> Result<()> {
     write(&bundle_dir.join("script_url.js"), glue::SCRIPT_URL_MODULE)?;
     write(&bundle_dir.join("entry.js"), glue::entry(&glue_name))?;
     if !chunk_files.is_empty() {
-        let link = read_text(&split_dir.join("__wasm_split.js"))?;
         write(&bundle_dir.join("__wasm_split.js"), &glue::rebase(&glue::rename_chunks(&link, &stem, &chunk_files)?)?)?;
     }
     let loader_js = work.join("loader.js");
@@ -236,6 +243,21 @@ fn build_stem(file_name: &str) -> Option<&str> {
     let chunk = rest.strip_prefix('-').and_then(|r| r.strip_suffix(".wasm"));
     let known = rest == ".js" || rest == ".wasm" || chunk.is_some_and(|c| !c.is_empty());
     known.then(|| &file_name[.."consentry-".len() + 16])
+}
+
+/// Short names for the bindings' imports and the glue's exports (see
+/// `wasm_module::shorten_names`), in the module and the glue alike; exports the split link module
+/// uses keep their names.
+fn shorten(module: &[u8], glue_js: &str, link: &str) -> Result<(Vec<u8>, String)> {
+    let renamed = |name: &str| {
+        ["wasm_bindgen_", "__wbindgen_", "__externref_"].iter().any(|p| name.starts_with(p)) && !link.contains(name)
+    };
+    let short = wasm_module::shorten_names(module, "./consentry_bg.js", renamed)?;
+    if short.imports.is_empty() {
+        bail!("the module imports nothing from ./consentry_bg.js: has wasm-bindgen changed its module name?");
+    }
+    let glue_js = glue::rename_bindings(glue_js, &short.imports, &short.exports)?;
+    Ok((short.module, glue_js))
 }
 
 /// The tools `dist` needs, checked up front so a missing one fails in a second, not after a build.

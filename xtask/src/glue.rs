@@ -15,6 +15,9 @@
 //!   chunks are fetched from the directory the script came from.
 //! - [`rename_chunks`]: the link module's chunks (`./split_<name>.wasm`, and `./chunk_<n>.wasm` for code
 //!   two split points share) get content-hashed file names.
+//! - [`rename_bindings`]: the glue's side of `crate::wasm_module::shorten_names`: each renamed import
+//!   is a key of the imports object (`__wbg_new_ba40181b3f24ac80: function…`), each renamed export
+//!   is read as `wasm.<name>`; every one must be found there.
 
 use crate::error::{bail, Result};
 
@@ -98,6 +101,59 @@ pub fn rebase(source: &str) -> Result<String> {
     Ok(format!("import {{ scriptUrl }} from './script_url.js';\n{body}"))
 }
 
+/// `glue` with the renamed imports' keys and the renamed exports' `wasm.<name>` reads replaced by
+/// their short names (only there: a JS function that shares an export's name stays, for esbuild to
+/// minify). Fails if an import is not exactly one key, or an export is mentioned some other way.
+pub fn rename_bindings(glue: &str, imports: &[(String, String)], exports: &[(String, String)]) -> Result<String> {
+    use std::collections::HashMap;
+    let imports: HashMap<&str, &str> = imports.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    let exports: HashMap<&str, &str> = exports.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    let mut found_imports: HashMap<&str, usize> = HashMap::new();
+    let mut found_exports: HashMap<&str, usize> = HashMap::new();
+    let is_ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'$';
+    let bytes = glue.as_bytes();
+    let mut out = String::with_capacity(glue.len());
+    let mut copied = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        if !is_ident(bytes[i]) || (i > 0 && is_ident(bytes[i - 1])) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && is_ident(bytes[i]) {
+            i += 1;
+        }
+        let word = &glue[start..i];
+        let read_from_wasm = glue[..start].ends_with("wasm.");
+        let key = bytes.get(i) == Some(&b':') && !glue[..start].ends_with('.');
+        let short = match (exports.get(word), imports.get(word)) {
+            (Some(short), _) if read_from_wasm => {
+                *found_exports.entry(word).or_default() += 1;
+                short
+            }
+            (_, Some(short)) if key => {
+                *found_imports.entry(word).or_default() += 1;
+                short
+            }
+            _ => continue,
+        };
+        out.push_str(&glue[copied..start]);
+        out.push_str(short);
+        copied = i;
+    }
+    out.push_str(&glue[copied..]);
+    if let Some(name) = imports.keys().find(|n| found_imports.get(*n) != Some(&1)) {
+        bail!("the glue does not have the import `{name}` as exactly one key of its imports object");
+    }
+    // An export the glue never reads as `wasm.<name>` must not appear in it at all (read some other
+    // way, it would break): then nothing uses it, and its name does not matter.
+    if let Some(name) = exports.keys().find(|n| !found_exports.contains_key(*n) && glue.contains(*n)) {
+        bail!("the glue mentions the export `{name}` other than as `wasm.{name}`");
+    }
+    Ok(out)
+}
+
 /// One `.wasm` chunk wasm-split wrote: `split_<name>.wasm` for a split point's own code, or
 /// `chunk_<n>.wasm` for code two split points share (it is fetched with either).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -142,6 +198,34 @@ pub fn rename_chunks(link: &str, stem: &str, chunks: &[Chunk]) -> Result<String>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn renames_import_keys_and_wasm_reads_only() {
+        let glue = "function wasm_bindgen_invoke_long(a) { return wasm.wasm_bindgen_invoke_long(a); }\n\
+                    const import0 = { __wbg_new_1: function() { return new Object(); }, __wbg_new_12: function() {} };\n\
+                    makeClosure(0, 1, wasm_bindgen_invoke_long); x.__wbg_new_1: y; passStr(s, wasm.__wbindgen_malloc);";
+        let pairs = |v: &[(&str, &str)]| v.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect::<Vec<_>>();
+        let imports = pairs(&[("__wbg_new_1", "a"), ("__wbg_new_12", "b")]);
+        let exports = pairs(&[("wasm_bindgen_invoke_long", "a"), ("__wbindgen_malloc", "b"), ("__wbindgen_free", "c")]);
+        let out = rename_bindings(glue, &imports, &exports).expect("renamed");
+        assert_eq!(
+            out,
+            "function wasm_bindgen_invoke_long(a) { return wasm.a(a); }\n\
+             const import0 = { a: function() { return new Object(); }, b: function() {} };\n\
+             makeClosure(0, 1, wasm_bindgen_invoke_long); x.__wbg_new_1: y; passStr(s, wasm.b);"
+        );
+    }
+
+    #[test]
+    fn an_import_or_export_the_glue_uses_otherwise_is_refused() {
+        let pairs = |v: &[(&str, &str)]| v.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect::<Vec<_>>();
+        let missing = rename_bindings("const i = {};", &pairs(&[("__wbg_x", "a")]), &[]);
+        assert!(missing.unwrap_err().to_string().contains("__wbg_x"));
+        let twice = rename_bindings("{ __wbg_x: 1 } { __wbg_x: 2 }", &pairs(&[("__wbg_x", "a")]), &[]);
+        assert!(twice.is_err());
+        let other_read = rename_bindings("wasm['__wbindgen_free'](1)", &[], &pairs(&[("__wbindgen_free", "a")]));
+        assert!(other_read.unwrap_err().to_string().contains("__wbindgen_free"));
+    }
 
     fn class(name: &str) -> String {
         let lower = name.to_lowercase();

@@ -6,6 +6,10 @@
 //!   reference types, … — or it refuses the module or emits one that fails at run time.
 //! - [`drop_exports`]: a copy of the module without some exports, so that wasm-opt can remove the
 //!   code only they reach (see `crate::glue` for why the widget has exports it never uses).
+//! - [`shorten_names`]: a copy with short names for the imports from the bindings and for some
+//!   exports. wasm-bindgen names each import after the JS function with a 16-digit hash
+//!   (`__wbg_new_with_str_sequence_and_options_ea4ce88081790553`) and each closure shim after its
+//!   full Rust type; the names travel twice (module and glue) and brotli cannot shrink hashes.
 
 use crate::error::{bail, Result};
 
@@ -73,6 +77,116 @@ pub fn drop_exports(module: &[u8], drop: impl Fn(&str) -> bool) -> Result<(Vec<u
         out.extend(section);
     }
     Ok((out, dropped))
+}
+
+/// The module with the function imports of `module_name` and the exports `export` accepts renamed to
+/// short names (`a`, `b`, … `aa`, …; imports and exports numbered apart), and the `(old, new)` pairs
+/// of each. Nothing but those names changes.
+pub fn shorten_names(module: &[u8], module_name: &str, export: impl Fn(&str) -> bool) -> Result<Shortened> {
+    if module.len() < 8 || &module[..4] != b"\0asm" {
+        bail!("not a WebAssembly module");
+    }
+    let mut out = module[..8].to_vec();
+    let mut names = Shortened::default();
+    let mut r = Reader { bytes: module, pos: 8 };
+    while r.pos < module.len() {
+        let start = r.pos;
+        let id = r.byte()?;
+        let size = r.leb()? as usize;
+        let Some(end) = r.pos.checked_add(size).filter(|&e| e <= module.len()) else {
+            bail!("truncated WebAssembly section")
+        };
+        if id != 2 && id != 7 {
+            out.extend_from_slice(&module[start..end]);
+            r.pos = end;
+            continue;
+        }
+        let count = r.leb()?;
+        let mut section = Vec::new();
+        write_leb(&mut section, count);
+        for _ in 0..count {
+            if id == 2 {
+                let module_at = r.pos;
+                let from = r.name()?;
+                let field_at = r.pos;
+                let field = r.name()?;
+                let desc_at = r.pos;
+                let kind = r.byte()?;
+                r.import_descriptor(kind)?;
+                section.extend_from_slice(&module[module_at..field_at]);
+                if kind == 0 && from == module_name {
+                    let short = short_name(names.imports.len());
+                    write_name(&mut section, &short);
+                    names.imports.push((field, short));
+                } else {
+                    section.extend_from_slice(&module[field_at..desc_at]);
+                }
+                section.extend_from_slice(&module[desc_at..r.pos]);
+            } else {
+                let name = r.name()?;
+                let rest = r.pos;
+                r.byte()?;
+                r.leb()?;
+                if export(&name) {
+                    let short = short_name(names.exports.len());
+                    write_name(&mut section, &short);
+                    names.exports.push((name, short));
+                } else {
+                    write_name(&mut section, &name);
+                }
+                section.extend_from_slice(&module[rest..r.pos]);
+            }
+        }
+        if r.pos != end {
+            bail!("malformed import or export section");
+        }
+        out.push(id);
+        write_leb(&mut out, section.len() as u32);
+        out.extend(section);
+    }
+    names.module = out;
+    Ok(names)
+}
+
+/// What [`shorten_names`] made: the module and the renamings.
+#[derive(Debug, Default)]
+pub struct Shortened {
+    /// The module with the short names.
+    pub module: Vec<u8>,
+    /// `(old, new)` for each renamed import.
+    pub imports: Vec<(String, String)>,
+    /// `(old, new)` for each renamed export.
+    pub exports: Vec<(String, String)>,
+}
+
+/// The `n`th short name: `a` … `z`, `A` … `Z`, `aa`, `ab`, …, skipping JS keywords (`do`, `if`, `in`).
+fn short_name(n: usize) -> String {
+    const LETTERS: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    let mut seen = 0;
+    for len in 1.. {
+        let total = LETTERS.len().pow(len);
+        for i in 0..total {
+            let mut name = String::new();
+            let mut rest = i;
+            for _ in 0..len {
+                name.insert(0, LETTERS[rest % LETTERS.len()] as char);
+                rest /= LETTERS.len();
+            }
+            if matches!(name.as_str(), "do" | "if" | "in") {
+                continue;
+            }
+            if seen == n {
+                return name;
+            }
+            seen += 1;
+        }
+    }
+    unreachable!("the name lengths are unbounded")
+}
+
+fn write_name(out: &mut Vec<u8>, name: &str) {
+    write_leb(out, name.len() as u32);
+    out.extend_from_slice(name.as_bytes());
 }
 
 fn write_leb(out: &mut Vec<u8>, mut value: u32) {
@@ -145,6 +259,44 @@ impl Reader<'_> {
             }
         }
         bail!("malformed LEB128 number in WebAssembly module")
+    }
+
+    /// Skips an import's descriptor of `kind` (function, table, memory, global, tag).
+    fn import_descriptor(&mut self, kind: u8) -> Result<()> {
+        match kind {
+            0 => _ = self.leb()?,
+            1 => {
+                self.byte()?;
+                self.limits()?;
+            }
+            2 => self.limits()?,
+            3 => {
+                let valtype = self.byte()?;
+                if !matches!(valtype, 0x7f | 0x7e | 0x7d | 0x7c | 0x7b | 0x70 | 0x6f) {
+                    bail!("unsupported global type {valtype:#x} in an import");
+                }
+                self.byte()?;
+            }
+            4 => {
+                self.byte()?;
+                self.leb()?;
+            }
+            other => bail!("unknown import kind {other}"),
+        }
+        Ok(())
+    }
+
+    /// Table or memory limits (32-bit).
+    fn limits(&mut self) -> Result<()> {
+        let flags = self.byte()?;
+        if flags & !0x03 != 0 {
+            bail!("unsupported limits flags {flags:#x}");
+        }
+        self.leb()?;
+        if flags & 0x01 != 0 {
+            self.leb()?;
+        }
+        Ok(())
     }
 
     /// A length-prefixed UTF-8 name.
@@ -221,6 +373,71 @@ mod tests {
         let mut truncated = with_exports(&["boot"]);
         truncated.truncate(12);
         assert!(drop_exports(&truncated, |_| true).is_err());
+    }
+
+    /// A module with an import section (`(module, field, kind)`, functions of type 0, one memory)
+    /// and an export section (all functions 0..n).
+    fn with_imports_and_exports(imports: &[(&str, &str, u8)], exports: &[&str]) -> Vec<u8> {
+        let mut body = vec![imports.len() as u8];
+        for (module, field, kind) in imports {
+            for name in [module, field] {
+                body.push(name.len() as u8);
+                body.extend_from_slice(name.as_bytes());
+            }
+            body.push(*kind);
+            match kind {
+                0 => body.push(0),
+                2 => body.extend([1, 17, 32]),
+                _ => unreachable!("only functions and memories in these tests"),
+            }
+        }
+        let mut module = b"\0asm\x01\0\0\0".to_vec();
+        module.push(2);
+        write_leb(&mut module, body.len() as u32);
+        module.extend(body);
+        let with_exports = with_exports(exports);
+        module.extend_from_slice(&with_exports[8..]);
+        module
+    }
+
+    #[test]
+    fn shortens_only_the_bindings_imports_and_the_chosen_exports() {
+        let module = with_imports_and_exports(
+            &[
+                ("./consentry_bg.js", "__wbg_new_ba40181b3f24ac80", 0),
+                ("./__wasm_split.js", "__wasm_split_load", 0),
+                ("./consentry_bg.js", "memory_is_not_a_function", 2),
+                ("./consentry_bg.js", "__wbg_call_fc92fee6137d452d", 0),
+            ],
+            &["boot", "wasm_bindgen_invoke_long", "memory", "__wbindgen_malloc"],
+        );
+        let short = shorten_names(&module, "./consentry_bg.js", |n| {
+            n.starts_with("wasm_bindgen_") || n.starts_with("__wbindgen_")
+        })
+        .expect("valid module");
+        let pairs = |v: &[(String, String)]| v.iter().map(|(a, b)| format!("{a}>{b}")).collect::<Vec<_>>();
+        assert_eq!(pairs(&short.imports), ["__wbg_new_ba40181b3f24ac80>a", "__wbg_call_fc92fee6137d452d>b"]);
+        assert_eq!(pairs(&short.exports), ["wasm_bindgen_invoke_long>a", "__wbindgen_malloc>b"]);
+        let expected = with_imports_and_exports(
+            &[
+                ("./consentry_bg.js", "a", 0),
+                ("./__wasm_split.js", "__wasm_split_load", 0),
+                ("./consentry_bg.js", "memory_is_not_a_function", 2),
+                ("./consentry_bg.js", "b", 0),
+            ],
+            &["boot", "a", "memory", "b"],
+        );
+        assert_eq!(short.module, expected);
+        assert!(shorten_names(b"not wasm", "m", |_| true).is_err());
+    }
+
+    #[test]
+    fn short_names_are_unique_and_never_keywords() {
+        let names: Vec<String> = (0..3000).map(short_name).collect();
+        assert_eq!((names[0].as_str(), names[51].as_str(), names[52].as_str()), ("a", "Z", "aa"));
+        let unique: std::collections::HashSet<&String> = names.iter().collect();
+        assert_eq!(unique.len(), names.len());
+        assert!(!names.iter().any(|n| ["do", "if", "in"].contains(&n.as_str())));
     }
 
     #[test]
