@@ -19,6 +19,10 @@
 
 pub use consentry_model as model;
 
+// Used by the browser half only; natively, its tests run.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+mod style;
+
 #[cfg(target_arch = "wasm32")]
 mod browser;
 #[cfg(target_arch = "wasm32")]
