@@ -8,7 +8,8 @@
 //! and its focus trap), `purpose.rs` and `service.rs` (one purpose, one service, with their
 //! switches), `switch.rs`, `controller_line.rs`, `receipt_info.rs` (the latest receipt and the
 //! download), `action_button.rs`, and `context.rs` (its one typed context, with signals mirroring
-//! the state). Shared: `state.rs` (the state and its watchers), `focus.rs`.
+//! the state). Shared: `state.rs` (the state and its watchers), `focus.rs`, `gesture.rs` (only the
+//! visitor's own clicks decide).
 
 mod action_button;
 mod banner;
@@ -17,6 +18,7 @@ mod controller_line;
 mod dom;
 mod floating;
 pub mod focus;
+mod gesture;
 mod preferences;
 mod purpose;
 mod receipt_info;

@@ -127,7 +127,7 @@ async fn banner_offers_three_equal_buttons_and_grants_nothing() {
 }
 
 #[wasm_bindgen_test]
-async fn accept_all_closes_stores_and_announces() {
+async fn a_scripts_click_decides_nothing_and_the_api_decides_as_the_api() {
     let _widget = mount(CONFIG, Store::open()).await;
     let seen = std::rc::Rc::new(std::cell::RefCell::new(None::<JsValue>));
     let s = seen.clone();
@@ -135,22 +135,29 @@ async fn accept_all_closes_stores_and_announces() {
         s.replace(Some(e.detail()));
     });
     document().add_event_listener_with_callback("consentry:change", listener.as_ref().unchecked_ref()).unwrap();
+    // `click()` from a script is not the visitor's click (`isTrusted` is false): nothing happens.
     click(&UiAction::AcceptAll.selector()).await;
+    click(&UiAction::RejectAll.selector()).await;
+    assert!(find(".cs-banner").is_some(), "the question is still open");
+    assert!(stored().is_none() && seen.borrow().is_none() && !granted("analytics"));
+    api_call("acceptAll", None);
+    tick().await;
     document().remove_event_listener_with_callback("consentry:change", listener.as_ref().unchecked_ref()).unwrap();
     assert!(find(".cs-banner").is_none());
     assert!(granted("analytics") && granted("analytics/matomo") && granted("marketing"));
     let raw = stored().expect("choice stored");
-    assert!(raw.contains("\"action\":\"accept-all\""), "{raw}");
+    assert!(raw.contains("\"layer\":\"api\""), "{raw}");
     let detail = seen.borrow().clone().expect("consentry:change dispatched");
     let source = js_sys::Reflect::get(&detail, &"source".into()).unwrap();
-    assert_eq!(source.as_string().as_deref(), Some("banner"));
+    assert_eq!(source.as_string().as_deref(), Some("api"));
     let floating = find(&UiAction::OpenPreferences.selector()).unwrap();
     assert!(!floating.has_attribute("hidden"));
 }
 
 #[wasm_bindgen_test]
-async fn preference_center_switches_are_off_and_save_per_service() {
+async fn preference_center_switches_start_off_and_a_scripts_clicks_change_nothing() {
     let _widget = mount(CONFIG, Store::open()).await;
+    // Customize is not a decision: a script may open the preference center.
     click(&UiAction::Customize.selector()).await;
     let dialog = dialog().await.expect("preference center open");
     assert_eq!(dialog.get_attribute("aria-modal").as_deref(), Some("true"));
@@ -163,14 +170,13 @@ async fn preference_center_switches_are_off_and_save_per_service() {
         assert_eq!(sw.get_attribute("aria-checked").as_deref(), Some("false"), "{id} must start off");
     }
     click(&format!("[{ATTR_SERVICE}=\"analytics/matomo\"]")).await;
-    let purpose = find(&format!("[{ATTR_PURPOSE}=\"analytics\"]")).unwrap();
-    assert_eq!(purpose.get_attribute("aria-checked").as_deref(), Some("true"));
-    assert!(!granted("analytics"), "nothing applies before saving");
-    click(&UiAction::Save.selector()).await;
-    assert!(find("[role=\"dialog\"]").is_none());
-    assert!(granted("analytics/matomo"));
-    assert!(!granted("analytics/plausible"));
-    assert!(!granted("marketing"));
+    let service = find(&format!("[{ATTR_SERVICE}=\"analytics/matomo\"]")).unwrap();
+    assert_eq!(service.get_attribute("aria-checked").as_deref(), Some("false"), "a script cannot flip a switch");
+    for action in [UiAction::Save, UiAction::AcceptAll, UiAction::RejectAll] {
+        click(&format!("[role=\"dialog\"] {}", action.selector())).await;
+        assert!(find("[role=\"dialog\"]").is_some(), "{action:?} from a script decides nothing");
+    }
+    assert!(stored().is_none() && !granted("analytics/matomo"));
 }
 
 #[wasm_bindgen_test]
@@ -235,7 +241,7 @@ async fn withdrawal_deletes_the_services_cookies() {
 #[wasm_bindgen_test]
 async fn memory_store_keeps_the_choice_when_storage_is_unavailable() {
     let _widget = mount(CONFIG, Store::memory_only()).await;
-    click(&UiAction::RejectAll.selector()).await;
+    api_call("rejectAll", None);
     let state = api_call("state", None);
     let storage = js_sys::Reflect::get(&state, &"storage".into()).unwrap();
     assert_eq!(storage.as_string().as_deref(), Some("memory"));
@@ -247,7 +253,7 @@ async fn memory_store_keeps_the_choice_when_storage_is_unavailable() {
 #[wasm_bindgen_test]
 async fn stored_choice_is_applied_and_french_is_chosen_from_the_page() {
     let first = mount(CONFIG, Store::open()).await;
-    click(&UiAction::AcceptAll.selector()).await;
+    api_call("acceptAll", None);
     let raw = stored().unwrap();
     drop(first);
     reset();

@@ -11,6 +11,7 @@ use consentry_model::contract::{UiAction, ATTR_ACTION};
 use consentry_model::i18n::TextKey;
 
 use super::dom::{append, Dom};
+use super::gesture;
 use super::texts::Texts;
 use crate::browser::error::BrowserError;
 use crate::browser::listener::Listener;
@@ -23,8 +24,9 @@ pub struct Banner {
     _listeners: Vec<Listener>,
 }
 
-/// A banner button: what it does (its `data-action`), its label, and the runtime call it makes.
-type Button = (UiAction, TextKey, fn(&Runtime));
+/// A banner button: what it does (its `data-action`), its label, whether it is a decision (then
+/// only the visitor's own click counts, see `gesture.rs`), and the runtime call it makes.
+type Button = (UiAction, TextKey, bool, fn(&Runtime));
 
 /// Builds the banner of `texts`, its buttons calling `runtime`.
 pub fn build(dom: &Dom, texts: &Texts, runtime: &Rc<Runtime>) -> Result<Banner, BrowserError> {
@@ -42,14 +44,17 @@ pub fn build(dom: &Dom, texts: &Texts, runtime: &Rc<Runtime>) -> Result<Banner, 
     let actions = dom.el("div", &[("class", "cs-actions")])?;
     let mut listeners = Vec::with_capacity(3);
     let buttons: [Button; 3] = [
-        (UiAction::AcceptAll, TextKey::AcceptAll, |r| r.accept_all(Layer::Banner)),
-        (UiAction::RejectAll, TextKey::RejectAll, |r| r.reject_all(Layer::Banner)),
-        (UiAction::Customize, TextKey::Customize, Runtime::open_preferences),
+        (UiAction::AcceptAll, TextKey::AcceptAll, true, |r| r.accept_all(Layer::Banner)),
+        (UiAction::RejectAll, TextKey::RejectAll, true, |r| r.reject_all(Layer::Banner)),
+        (UiAction::Customize, TextKey::Customize, false, Runtime::open_preferences),
     ];
-    for (action, label, act) in buttons {
+    for (action, label, decides, act) in buttons {
         let button = action_button(dom, action, &texts.t(label))?;
         let runtime = Rc::downgrade(runtime);
-        listeners.push(Listener::new(&button, "click", move |_| {
+        listeners.push(Listener::new(&button, "click", move |event| {
+            if decides && !gesture::by_visitor(&event, action.as_str()) {
+                return;
+            }
             if let Some(runtime) = runtime.upgrade() {
                 act(&runtime);
             }

@@ -1,11 +1,12 @@
 //! An on/off switch: a `<button role="switch">` with `aria-checked`, labelled by its purpose or service
-//! name, showing the preference center's draft and flipping it on click (unless locked).
+//! name, showing the preference center's draft and flipping it on the visitor's click (unless locked).
 
 use leptos::prelude::*;
 
 use consentry_model::Target;
 
 use super::context::use_widget;
+use super::gesture;
 
 /// A switch for `target`.
 #[component]
@@ -36,7 +37,7 @@ pub fn Switch(
             aria-labelledby=labelled_by
             data-purpose=purpose
             data-service=service
-            on:click=move |_| if !locked { ctx.act(|r| r.toggle(&target)) }
+            on:click=move |ev| if !locked && gesture::by_visitor(&ev, "switch") { ctx.act(|r| r.toggle(&target)) }
         >
             <span class="cs-switch__thumb" aria-hidden="true"></span>
         </button>

@@ -257,3 +257,49 @@ test('JS API: show(), acceptAll() and rejectAll() with source "api"', async (t) 
   assert.equal(await purposeSwitch(page, 'analytics').getAttribute('aria-checked'), 'false');
   expectNoPageErrors(page);
 });
+
+test("a page script's clicks decide nothing; the visitor's own click does", async (t) => {
+  const { page } = await env.open(t, { body: GATED_MARKUP });
+  await waitForBanner(page);
+  // What a third-party script in the page could do inside the open shadow root.
+  const forge = (selector) =>
+    page.evaluate((sel) => {
+      const el = document.getElementById('consentry').shadowRoot.querySelector(sel);
+      el.click();
+      el.dispatchEvent(new MouseEvent('click', { bubbles: true, composed: true }));
+    }, selector);
+  await forge('.cs-banner [data-action="accept-all"]');
+  await forge('.cs-banner [data-action="reject-all"]');
+  assert.ok(await bannerVisible(page), 'the question is still open');
+  assert.equal(await stored(page), null, 'nothing stored');
+  assert.deepEqual(await events(page, 'consentry:change'), []);
+  assert.deepEqual(await runs(page), [], 'no gated script ran');
+  const warnings = page.consoleMessages.filter((m) => m.type === 'warning' && m.text.startsWith('consentry:'));
+  assert.ok(
+    warnings.some((m) => m.text.includes('"accept-all"') && m.text.includes('window.consentry')),
+    `a consentry: warning names the ignored action (got ${JSON.stringify(warnings)})`,
+  );
+
+  // Customize is navigation, not a decision; inside the preference center, switches and decisions
+  // ignore a script's clicks too.
+  await bannerButton(page, 'customize').click();
+  await dialog(page).waitFor({ state: 'visible' });
+  await forge('[role="switch"][data-service="analytics/matomo"]');
+  assert.equal(await serviceSwitch(page, 'analytics/matomo').getAttribute('aria-checked'), 'false');
+  for (const a of ['save', 'accept-all', 'reject-all']) await forge(`[role="dialog"] [data-action="${a}"]`);
+  assert.ok(await dialog(page).isVisible(), 'the preference center is still open');
+  assert.equal(await stored(page), null);
+
+  // The visitor's clicks: one service on, saved, and recorded as the preference center's.
+  await serviceSwitch(page, 'analytics/matomo').click();
+  await eventually(async () => (await serviceSwitch(page, 'analytics/matomo').getAttribute('aria-checked')) === 'true', {
+    message: 'the matomo switch to turn on',
+  });
+  await dialogButton(page, 'save').click();
+  const change = await waitForChange(page);
+  assert.equal(change.detail.source, 'preferences');
+  assert.equal(await get(page, 'analytics/matomo'), true);
+  assert.equal(await get(page, 'marketing/video'), false);
+  assert.equal(JSON.parse(await stored(page)).method.action, 'save');
+  expectNoPageErrors(page);
+});
