@@ -79,7 +79,10 @@ impl Choice {
         if choice.policy_version != config.policy_version {
             return Some(PromptReason::PolicyChanged);
         }
-        if now >= choice.expires || now < choice.created - DAY_MS {
+        // The earlier of what the record says and what this configuration allows since the decision:
+        // shortening `expiry_days` shortens the choices already stored.
+        let expires = choice.expires.min(choice.updated.saturating_add(i64::from(config.expiry_days) * DAY_MS));
+        if now >= expires || now < choice.created - DAY_MS {
             return Some(PromptReason::Expired);
         }
         let was_asked = |target: Target| asked.contains(&target);

@@ -4,8 +4,8 @@
 //! corrupt JSON, another tool's data, a record from a future version — reads as "no choice", so the
 //! visitor is asked again and nothing is granted.
 
-use crate::choice::{Action, Choice, Layer, Method};
-use crate::config::Config;
+use crate::choice::{Action, Choice, Layer, Method, DAY_MS};
+use crate::config::{Config, MAX_EXPIRY_DAYS};
 use crate::consent::Decisions;
 use crate::json::{self, Value};
 use crate::target::Target;
@@ -111,6 +111,10 @@ pub fn decode(raw: &str, config: &Config) -> Result<Decoded, Unreadable> {
     );
     if id.is_empty() || expires < updated || updated < created {
         return Err(corrupt("inconsistent record"));
+    }
+    // No configuration can keep a choice longer; a record that claims to is not one the widget wrote.
+    if expires - updated > i64::from(MAX_EXPIRY_DAYS) * DAY_MS {
+        return Err(corrupt("expires later than any configuration allows"));
     }
     let purposes = targets(flag_map(&v, "purposes")?);
     let services = targets(flag_map(&v, "services")?);

@@ -76,6 +76,7 @@ const BAD_RECORDS = {
   'a v1 record with non-boolean purposes': (r) => JSON.stringify({ ...r, purposes: { necessary: true, analytics: 'yes', marketing: 1 } }),
   'a JSON array': () => '[1,2,3]',
   'the string "null"': () => 'null',
+  'a record expiring in the year 275,760 (longer than any configuration allows)': (r) => JSON.stringify({ ...r, expires: 8.64e15 }),
 };
 
 for (const [label, make] of Object.entries(BAD_RECORDS)) {
@@ -96,6 +97,16 @@ test("control: the widget's own record, copied into a fresh browser, is applied 
 test('an expired stored choice re-prompts and grants nothing', async (t) => {
   const record = await genuineRecord(t);
   const page = await openWithStored(t, JSON.stringify({ ...record, updated: Date.now() - 2000, expires: Date.now() - 1000 }));
+  await expectUndecided(page);
+});
+
+test('a stored choice lasts no longer than expiry_days since it was made, whatever its record says', async (t) => {
+  const record = await genuineRecord(t);
+  const config = baseConfig();
+  config.expiry_days = 30;
+  // Decided 31 days ago under a configuration that kept choices for 395 days.
+  const updated = Date.now() - 31 * DAY;
+  const page = await openWithStored(t, JSON.stringify({ ...record, created: updated, updated, expires: updated + 395 * DAY }), { config });
   await expectUndecided(page);
 });
 

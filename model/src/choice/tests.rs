@@ -88,3 +88,18 @@ fn names_round_trip() {
     }
     assert_eq!(Action::from_name("customize"), None);
 }
+
+#[test]
+fn a_choice_lasts_no_longer_than_the_configuration_allows_since_it_was_made() {
+    let c = config();
+    let ch = Choice::decide(None, &c, Decisions::reject_all(&c), banner_accept(), "en", NOW, || "x".into());
+    let all = asked(&c);
+    // A stored record that claims more (written under a longer expiry_days, or forged) is cut back.
+    let claims_more = Choice { expires: ch.updated + 10 * i64::from(c.expiry_days) * DAY_MS, ..ch.clone() };
+    assert_eq!(Choice::prompt_reason(Some(&claims_more), &c, ch.expires - 1, &all), None);
+    assert_eq!(Choice::prompt_reason(Some(&claims_more), &c, ch.expires, &all), Some(PromptReason::Expired));
+    // Shortening expiry_days shortens what is already stored.
+    let shorter = Config::from_json(&edited(|v| v["expiry_days"] = 30.into())).unwrap();
+    assert_eq!(Choice::prompt_reason(Some(&ch), &shorter, NOW + 29 * DAY_MS, &all), None);
+    assert_eq!(Choice::prompt_reason(Some(&ch), &shorter, NOW + 30 * DAY_MS, &all), Some(PromptReason::Expired));
+}

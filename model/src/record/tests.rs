@@ -59,3 +59,15 @@ fn unknown_purposes_in_storage_grant_nothing() {
     assert!(!d.choice.decisions.granted(&t("ghost")));
     assert!(d.choice.decisions.granted(&t("analytics/matomo")));
 }
+
+#[test]
+fn a_record_claiming_a_longer_life_than_any_configuration_allows_is_no_choice() {
+    let c = config();
+    let ch = sample();
+    let longest = ch.updated + i64::from(crate::config::MAX_EXPIRY_DAYS) * crate::choice::DAY_MS;
+    let at = |expires: i64| encode(&Choice { expires, ..ch.clone() });
+    assert!(decode(&at(longest), &c).is_ok(), "the longest allowed life is a choice");
+    for expires in [longest + 1, 8_640_000_000_000_000] {
+        assert!(matches!(decode(&at(expires), &c), Err(Unreadable::Corrupt(_))), "expires {expires}");
+    }
+}
