@@ -206,7 +206,7 @@ async fn gated_script_runs_once_only_after_consent_and_iframe_loads() {
     doc.body().unwrap().append_child(&script).unwrap();
     let frame = doc.create_element("iframe").unwrap();
     frame.set_attribute("data-consent", "marketing").unwrap();
-    frame.set_attribute("data-src", "about:blank#video").unwrap();
+    frame.set_attribute("data-src", "frame.html#video").unwrap();
     doc.body().unwrap().append_child(&frame).unwrap();
     tick().await;
     let runs = || js_sys::Reflect::get(&web_sys::window().unwrap(), &"__csRuns".into()).unwrap().as_f64();
@@ -215,7 +215,7 @@ async fn gated_script_runs_once_only_after_consent_and_iframe_loads() {
     api_call("acceptAll", None);
     tick().await;
     assert_eq!(runs(), Some(1.0));
-    assert_eq!(frame.get_attribute("src").as_deref(), Some("about:blank#video"));
+    assert_eq!(frame.get_attribute("src").as_deref(), Some("frame.html#video"));
     api_call("rejectAll", None);
     api_call("acceptAll", None);
     tick().await;

@@ -40,6 +40,27 @@ pub const ATTR_RECEIPT_ID: &str = "data-receipt-id";
 pub const GATED_SCRIPTS: &str = "script[type=\"text/plain\"][data-consent]:not([data-consentry-done])";
 /// Gated iframes not yet activated.
 pub const GATED_IFRAMES: &str = "iframe[data-consent][data-src]:not([data-consentry-done])";
+/// Marked for gating but not inert, so it runs or loads before any consent: a script whose `type` is
+/// not `text/plain`, an iframe with a `src`. The widget can only warn about these.
+pub const MISGATED: &str = "script[data-consent]:not([type=\"text/plain\"]):not([data-consentry-done]), \
+                            iframe[data-consent][src]:not([data-consentry-done])";
+
+/// The `data-type` values a gated script may become: a classic script (no `data-type`,
+/// `text/javascript`, `application/javascript`) or a module. Anything else (`text/plain` would match
+/// the gate again, `text/html` would never run) is refused.
+pub fn runnable_script_type(data_type: Option<&str>) -> bool {
+    match data_type.map(|t| t.trim().to_ascii_lowercase()) {
+        None => true,
+        Some(t) => matches!(t.as_str(), "" | "text/javascript" | "application/javascript" | "module"),
+    }
+}
+
+/// Whether a gated element may load `protocol` (a URL's scheme with its colon, as the browser's URL
+/// parser gives it, after resolving against the page): only `http:` and `https:`. `javascript:` would
+/// run in the page's origin, `data:` and `blob:` carry content no consent was asked for.
+pub fn loadable_protocol(protocol: &str) -> bool {
+    matches!(protocol, "http:" | "https:")
+}
 
 /// `localStorage` key of the visitor's choice (see `record`).
 pub const CHOICE_KEY: &str = "consentry";
@@ -148,6 +169,20 @@ mod tests {
         names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), UiAction::ALL.len());
+    }
+
+    #[test]
+    fn only_scripts_and_web_urls_may_be_activated() {
+        for t in [None, Some(""), Some("text/javascript"), Some(" Module "), Some("application/javascript")] {
+            assert!(runnable_script_type(t), "{t:?}");
+        }
+        for t in ["text/plain", "text/html", "application/json", "importmap", "text/plain; x"] {
+            assert!(!runnable_script_type(Some(t)), "{t}");
+        }
+        assert!(loadable_protocol("https:") && loadable_protocol("http:"));
+        for p in ["javascript:", "data:", "blob:", "file:", "about:", "vbscript:", ""] {
+            assert!(!loadable_protocol(p), "{p}");
+        }
     }
 
     #[test]

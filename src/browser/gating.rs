@@ -4,20 +4,39 @@
 //! first time ID is granted, and never run twice; `<iframe data-consent="ID" data-src="…">` gets its
 //! `src` then. ID is a purpose id or `purpose/service` ([`Target`]); anything else is never granted.
 //! Elements added later (single-page apps) are picked up by a `MutationObserver`.
+//!
+//! Only what can be trusted is activated: a `src`/`data-src` must be an `http:` or `https:` URL
+//! (never `javascript:`, `data:` or `blob:`), a `data-type` a script type; a refused element is
+//! marked `data-consentry-done="refused"` and a warning says why. Markup marked for gating that is not
+//! inert (a script without `type="text/plain"`, an iframe with `src`) already ran: it gets a warning.
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element};
 
 use consentry_model::consent::Decisions;
-use consentry_model::contract::{ATTR_CONSENT, ATTR_DONE, ATTR_SRC, ATTR_TYPE, GATED_IFRAMES, GATED_SCRIPTS};
+use consentry_model::contract::{
+    loadable_protocol, runnable_script_type, ATTR_CONSENT, ATTR_DONE, ATTR_SRC, ATTR_TYPE, GATED_IFRAMES,
+    GATED_SCRIPTS, MISGATED,
+};
 use consentry_model::Target;
 
+use super::console;
 use super::error::{document, BrowserError};
 
-/// Runs every waiting script and loads every waiting iframe whose purpose is granted.
+/// Runs every waiting script and loads every waiting iframe whose purpose is granted; warns once
+/// about each element that is marked for gating but not inert (it runs without consent).
 pub fn apply(decisions: &Decisions) {
     let Ok(doc) = document() else { return };
+    for el in select(&doc, MISGATED) {
+        let _ = el.set_attribute(ATTR_DONE, "misgated");
+        let fix = if el.tag_name().eq_ignore_ascii_case("iframe") {
+            "an iframe needs data-src instead of src"
+        } else {
+            "a script needs type=\"text/plain\" (its own type goes in data-type)"
+        };
+        console::warn(&format!("{} runs before any consent: {fix}", describe(&el)));
+    }
     for el in select(&doc, GATED_SCRIPTS) {
         if granted(&el, decisions) {
             activate_script(&doc, &el);
@@ -26,11 +45,37 @@ pub fn apply(decisions: &Decisions) {
     for el in select(&doc, GATED_IFRAMES) {
         if granted(&el, decisions) {
             if let Some(src) = el.get_attribute(ATTR_SRC) {
-                let _ = el.set_attribute(ATTR_DONE, "");
-                let _ = el.set_attribute("src", &src);
+                if loadable(&doc, &el, ATTR_SRC, &src) {
+                    let _ = el.set_attribute(ATTR_DONE, "");
+                    let _ = el.set_attribute("src", &src);
+                }
             }
         }
     }
+}
+
+/// `<script data-consent="analytics">`, to name an element in a warning.
+fn describe(el: &Element) -> String {
+    let id = el.get_attribute(ATTR_CONSENT).unwrap_or_default();
+    format!("<{} {ATTR_CONSENT}=\"{id}\">", el.tag_name().to_ascii_lowercase())
+}
+
+/// Whether `url` (the element's `attr`) is an `http:` or `https:` URL once resolved against the page;
+/// if not, the element is marked refused and a warning says why. The browser's own parser decides,
+/// so no spelling (`java\tscript:`, upper case, entities) gets past it.
+fn loadable(doc: &Document, el: &Element, attr: &str, url: &str) -> bool {
+    let base = doc.base_uri().ok().flatten().unwrap_or_default();
+    let protocol = web_sys::Url::new_with_base(url, &base).map(|u| u.protocol()).unwrap_or_default();
+    if loadable_protocol(&protocol) {
+        return true;
+    }
+    let _ = el.set_attribute(ATTR_DONE, "refused");
+    let scheme = if protocol.is_empty() { "an unparsable URL".to_string() } else { format!("a {protocol} URL") };
+    console::warn(&format!(
+        "{} is not activated: its {attr} is {scheme}; only http: and https: URLs load",
+        describe(el)
+    ));
+    false
 }
 
 /// Whether the element's `data-consent` names a granted target (parsed here, at the edge).
@@ -48,6 +93,21 @@ fn select(doc: &Document, selector: &str) -> Vec<Element> {
 /// Replaces a gated script by a live copy: same attributes but `type` (taken from `data-type` if set)
 /// and the same text. The original stays, marked done, so it never runs twice.
 fn activate_script(doc: &Document, original: &Element) {
+    let data_type = original.get_attribute(ATTR_TYPE);
+    if !runnable_script_type(data_type.as_deref()) {
+        let _ = original.set_attribute(ATTR_DONE, "refused");
+        let t = data_type.unwrap_or_default();
+        console::warn(&format!(
+            "{} is not activated: {ATTR_TYPE}=\"{t}\" is not a script type (leave it out, or use text/javascript or module)",
+            describe(original)
+        ));
+        return;
+    }
+    if let Some(src) = original.get_attribute("src") {
+        if !loadable(doc, original, "src", &src) {
+            return;
+        }
+    }
     let _ = original.set_attribute(ATTR_DONE, "");
     let Ok(live) = doc.create_element("script") else { return };
     let attrs = original.attributes();
@@ -59,9 +119,11 @@ fn activate_script(doc: &Document, original: &Element) {
         }
         let _ = live.set_attribute(&name, &attr.value());
     }
-    if let Some(t) = original.get_attribute(ATTR_TYPE) {
+    if let Some(t) = data_type {
         let _ = live.set_attribute("type", &t);
     }
+    // The copy is the widget's: neither gated again nor taken for misgated markup.
+    let _ = live.set_attribute(ATTR_DONE, "copy");
     if let Some(script) = live.dyn_ref::<web_sys::HtmlScriptElement>() {
         // Keep document order between several gated external scripts.
         script.set_async(false);
