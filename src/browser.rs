@@ -12,6 +12,7 @@
 //! * [`listener`]: event listeners that are removed when dropped;
 //! * [`storage`]: `localStorage` with an in-memory fallback;
 //! * [`gating`]: consented scripts and iframes, and the `MutationObserver` for late ones;
+//! * [`sinks`]: writing those scripts on a strict page (the Trusted Types policy, the nonce);
 //! * [`cookie_jar`]: deleting a refused service's cookies;
 //! * [`crypto`] and [`idb`]: the WebCrypto signing key, kept in IndexedDB;
 //! * [`receipts`], [`delivery`], [`download`]: the receipt worker, its HTTP delivery and the
@@ -32,4 +33,5 @@ pub mod listener;
 pub mod platform;
 pub mod receipts;
 pub mod runtime;
+pub mod sinks;
 pub mod storage;

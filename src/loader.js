@@ -13,9 +13,13 @@
 //   choice has been read). Afterwards the stand-in forwards every call to the real API;
 // - starts the widget once the module is instantiated and the page has a <body> (and the inline
 //   configuration, if that is where the configuration is);
-// - fails closed: any failure (network, HTTP status, a Content-Security-Policy without
-//   'wasm-unsafe-eval', a trap) is reported once as `consentry: ...` on the console and as a
-//   `consentry:error` event (detail `{message}`) on `document`, and nothing is granted.
+// - fails closed: any failure (network, HTTP status, a file that does not match its integrity hash,
+//   a Content-Security-Policy without 'wasm-unsafe-eval', Trusted Types without the `consentry`
+//   policy, a trap) is reported once as `consentry: ...` on the console and as a `consentry:error`
+//   event (detail `{message}`) on `document`, and nothing is granted;
+// - works on strict pages: it fetches the module and the bindings with their sha384 (Subresource
+//   Integrity) and the bindings with this tag's nonce, creates the Trusted Types policy `consentry`,
+//   and passes the policy and the nonce (`data-nonce`, else the gated original's) to the widget.
 // It defines no global other than `window.consentry`; the bindings script is one function (an esbuild
 // IIFE) that receives the loader's callback through a property of its <script> element and hands
 // back `{ init, boot }`. Chunks of a split build are fetched later, from this same directory.
@@ -23,6 +27,10 @@
   'use strict';
 
   var MODULE = '@@CONSENTRY_MODULE@@';
+  // The sha384 of the module and of the bindings script (Subresource Integrity), written by
+  // `cargo xtask dist`: a page that pins this file with `integrity=` pins everything it loads.
+  var WASM_INTEGRITY = '@@CONSENTRY_WASM_INTEGRITY@@';
+  var GLUE_INTEGRITY = '@@CONSENTRY_GLUE_INTEGRITY@@';
   var CONFIG_ID = 'consentry-config';
   var script = document.currentScript;
 
@@ -58,6 +66,7 @@
   var wasmUrl;
   var glueUrl;
   var configUrl;
+  var configIntegrity = (script.getAttribute('data-config-integrity') || '').trim();
   try {
     var scriptUrl = new URL(script.src, document.baseURI);
     wasmUrl = new URL(MODULE + '.wasm', scriptUrl).href;
@@ -104,6 +113,64 @@
     }
   }
 
+  // Trusted Types: the one policy named `consentry`, created before any other script can take the
+  // name. It vouches only for the bindings script's URL and for the exact src or text of a gated
+  // element already in the page (it looks for itself), so no caller can make it trust anything else.
+  // The widget gets it for the gated scripts it runs. If the page's `trusted-types` list refuses the
+  // name, there is no policy: loading the bindings then fails on a page that enforces Trusted Types,
+  // with a message naming the directive.
+  var policy = null;
+  var refused = '';
+  function gated(test) {
+    var list = document.querySelectorAll('script[type="text/plain"][data-consent]');
+    for (var i = 0; i < list.length; i++) if (test(list[i])) return true;
+    return false;
+  }
+  if (window.trustedTypes && window.trustedTypes.createPolicy) {
+    try {
+      policy = window.trustedTypes.createPolicy('consentry', {
+        createScriptURL: function (url) {
+          if (url === glueUrl || gated(function (el) { return el.getAttribute('src') === url; })) return url;
+          throw new TypeError('consentry: not the URL of a gated script: ' + url);
+        },
+        createScript: function (text) {
+          if (gated(function (el) { return el.textContent === text; })) return text;
+          throw new TypeError('consentry: not the text of a gated script');
+        }
+      });
+    } catch (error) {
+      refused = describe(error);
+    }
+  }
+
+  function integrity(digest) {
+    return 'sha384-' + btoa(String.fromCharCode.apply(null, new Uint8Array(digest)));
+  }
+
+  // Why a download with an integrity hash failed: fetched again without it (only on failure, and never
+  // used), an HTTP error or a different hash is named as such; anything else is `error` itself.
+  function diagnose(url, expected, error) {
+    var subtle = window.crypto && window.crypto.subtle;
+    if (!expected || !subtle) return Promise.reject(error);
+    return fetch(url, { cache: 'no-store' }).then(
+      function (response) {
+        if (!response.ok) throw new Error('HTTP ' + response.status);
+        return response.arrayBuffer().then(function (bytes) {
+          return subtle.digest('SHA-384', bytes).then(function (digest) {
+            var got = integrity(digest);
+            if (got !== expected) {
+              throw new Error(url + ' does not match its integrity hash (expected ' + expected + ', got ' + got + ')');
+            }
+            throw error;
+          });
+        });
+      },
+      function () {
+        throw error;
+      }
+    );
+  }
+
   // Downloads, all started now.
   function compile(response) {
     if (!response.ok) throw new Error('HTTP ' + response.status + ' for ' + wasmUrl);
@@ -115,9 +182,41 @@
       return WebAssembly.compile(bytes);
     });
   }
-  var compiled = fetch(wasmUrl).then(compile);
+  // The module is checked against its integrity hash here rather than by `fetch(…, {integrity})`,
+  // because a `<link rel="preload" as="fetch">` cannot carry integrity (crbug.com/981419): the
+  // digest is computed beside the streaming compile, and the module is not used unless they agree.
+  // Without WebCrypto (a page that is not a secure context), `fetch` checks it.
+  var subtle = window.crypto && window.crypto.subtle;
+  function verified(response) {
+    if (!response.ok) throw new Error('HTTP ' + response.status + ' for ' + wasmUrl);
+    var check = response
+      .clone()
+      .arrayBuffer()
+      .then(function (bytes) {
+        return subtle.digest('SHA-384', bytes);
+      })
+      .then(function (digest) {
+        var got = integrity(digest);
+        if (got !== WASM_INTEGRITY) {
+          throw new Error(wasmUrl + ' does not match its integrity hash (expected ' + WASM_INTEGRITY + ', got ' + got + ')');
+        }
+      });
+    var compiling = compile(response);
+    compiling.catch(function () {});
+    // A module that does not match is reported as such, even when it does not compile either.
+    return check.then(function () {
+      return compiling;
+    });
+  }
+  var compiled = subtle
+    ? fetch(wasmUrl).then(verified)
+    : fetch(wasmUrl, { integrity: WASM_INTEGRITY }).then(compile);
   compiled.catch(function () {});
-  var pendingConfig = configUrl ? fetch(configUrl) : undefined;
+  var pendingConfig = configUrl
+    ? fetch(configUrl, configIntegrity ? { integrity: configIntegrity } : {}).catch(function (error) {
+        return diagnose(configUrl, configIntegrity, error);
+      })
+    : undefined;
   if (pendingConfig) pendingConfig.catch(function () {});
 
   function failed(error) {
@@ -137,10 +236,25 @@
   }
 
   var glue = document.createElement('script');
-  glue.src = glueUrl;
+  if (script.nonce) glue.nonce = script.nonce;
+  glue.integrity = GLUE_INTEGRITY;
+  glue.crossOrigin = 'anonymous';
+  try {
+    glue.src = policy ? policy.createScriptURL(glueUrl) : glueUrl;
+  } catch (error) {
+    report(
+      'the page requires Trusted Types and does not allow the policy "consentry": add `trusted-types consentry` ' +
+        "to its Content-Security-Policy (" + (refused || describe(error)) + ')'
+    );
+    return;
+  }
   glue.onerror = function () {
-    report('could not load ' + glueUrl);
+    diagnose(glueUrl, GLUE_INTEGRITY, null).catch(function (error) {
+      report('could not load ' + glueUrl + (error ? ': ' + describe(error) : ''));
+    });
   };
+  // For the widget: how to write gated scripts into this page.
+  var security = { policy: policy, refused: refused, nonce: script.getAttribute('data-nonce') || '', ownNonce: script.nonce || '' };
   glue.consentryStart = function (bindings) {
     compiled
       .then(function (module) {
@@ -149,7 +263,7 @@
       .then(function () {
         whenPageAllows(function () {
           try {
-            bindings.boot(configUrl, pendingConfig, replay);
+            bindings.boot(configUrl, pendingConfig, replay, security);
           } catch (error) {
             failed(error);
           }

@@ -25,6 +25,7 @@ use super::error::{document, window, BrowserError};
 use super::gating::{self, Observer};
 use super::receipts::{self, Receipts};
 use super::runtime::Runtime;
+use super::sinks::Sinks;
 use super::storage::Store;
 use super::{console, events, platform};
 use crate::ui::state::UiState;
@@ -76,12 +77,19 @@ pub enum EmbedError {
 /// `config_url` is the absolute URL from the script's `data-config` attribute, if it has one, and
 /// `pending` the `fetch()` of it that the loader started beside the module's download (the widget
 /// fetches it itself if it is missing). `on_ready` is called once the widget is mounted and
-/// `window.consentry` is the real API: the loader then replays the calls it kept. Any failure is
-/// reported once, and `on_ready` is not called.
+/// `window.consentry` is the real API: the loader then replays the calls it kept. `security` is what
+/// the loader knows about the page's script policy (see [`Sinks`]). Any failure is reported once,
+/// and `on_ready` is not called.
 #[wasm_bindgen]
-pub fn boot(config_url: Option<String>, pending: Option<js_sys::Promise>, on_ready: Option<js_sys::Function>) {
+pub fn boot(
+    config_url: Option<String>,
+    pending: Option<js_sys::Promise>,
+    on_ready: Option<js_sys::Function>,
+    security: Option<JsValue>,
+) {
+    let sinks = Sinks::from_loader(security.as_ref());
     wasm_bindgen_futures::spawn_local(async move {
-        match load(config_url, pending).await.and_then(|config| start(config, Store::open())) {
+        match load(config_url, pending).await.and_then(|config| start_with(config, Store::open(), sinks)) {
             Ok(mounted) => {
                 // The widget stays for the page's lifetime.
                 std::mem::forget(mounted);
@@ -149,6 +157,11 @@ impl Drop for Mounted {
 /// language, mounts the UI, installs `window.consentry`, runs what a stored choice grants, and
 /// dispatches `consentry:ready`.
 pub fn start(config: Config, store: Store) -> Result<Mounted, EmbedError> {
+    start_with(config, store, Sinks::default())
+}
+
+/// [`start`] on a page whose script policy the loader described.
+fn start_with(config: Config, store: Store, sinks: Sinks) -> Result<Mounted, EmbedError> {
     let window = window()?;
     let document = document()?;
     if document.get_element_by_id(HOST_ID).is_some() {
@@ -176,7 +189,7 @@ pub fn start(config: Config, store: Store) -> Result<Mounted, EmbedError> {
     let shown = ui.clone();
     let show_latest = Box::new(move |latest| shown.set_latest_receipt(latest));
     let receipts = Receipts::new(session.shared_config(), store.clone(), &log, show_latest);
-    let runtime = Runtime::new(session, store, receipts, ui);
+    let runtime = Runtime::new(session, store, receipts, ui, sinks);
     let (host, view) = mount(&document, &runtime)?;
     let api = match api::install(&runtime) {
         Ok(api) => api,
@@ -188,10 +201,10 @@ pub fn start(config: Config, store: Store) -> Result<Mounted, EmbedError> {
     };
     runtime.start();
     let weak = Rc::downgrade(&runtime);
-    let observer =
-        gating::observe(host.clone(), move || weak.upgrade().map(|r| r.with_session(|s| s.applied().clone())))
-            .map_err(|e| console::warn(&format!("content added to the page later will not be activated ({e})")))
-            .ok();
+    let current = move || weak.upgrade().map(|r| r.with_session(|s| s.applied().clone()));
+    let observer = gating::observe(host.clone(), runtime.sinks().clone(), current)
+        .map_err(|e| console::warn(&format!("content added to the page later will not be activated ({e})")))
+        .ok();
     events::dispatch(EventName::Ready, &Value::Null);
     Ok(Mounted { _runtime: runtime, host, view: Some(view), _api: api, _observer: observer })
 }
@@ -201,13 +214,34 @@ fn mount(document: &web_sys::Document, runtime: &Rc<Runtime>) -> Result<(web_sys
     host.set_id(HOST_ID);
     let init = web_sys::ShadowRootInit::new(web_sys::ShadowRootMode::Open);
     let shadow = host.attach_shadow(&init)?;
-    let style = document.create_element("style")?;
-    style.set_text_content(Some(STYLE));
-    shadow.append_child(&style)?;
+    attach_style(document, &shadow, runtime.sinks().own_nonce())?;
     // First in <body>: keyboard users reach the notice before the rest of the page (the banner is
     // fixed-position, so where the host sits changes nothing visually).
     let body = document.body().ok_or(BrowserError::NoBody)?;
     body.insert_before(&host, body.first_child().as_ref())?;
     let widget = Widget::mount(&Dom::new(document.clone()), &shadow, runtime)?;
     Ok((host, widget))
+}
+
+/// Gives the shadow root the stylesheet as a constructed sheet (`adoptedStyleSheets`), which a
+/// `style-src` without `'unsafe-inline'` does not block; where that API is missing, as a `<style>`
+/// with the loader's nonce.
+fn attach_style(
+    document: &web_sys::Document,
+    shadow: &web_sys::ShadowRoot,
+    nonce: Option<&str>,
+) -> Result<(), BrowserError> {
+    if let Ok(sheet) = web_sys::CssStyleSheet::new() {
+        if sheet.replace_sync(STYLE).is_ok() {
+            shadow.set_adopted_style_sheets(&js_sys::Array::of1(&sheet));
+            return Ok(());
+        }
+    }
+    let style = document.create_element("style")?;
+    if let Some(nonce) = nonce {
+        style.set_attribute("nonce", nonce)?;
+    }
+    style.set_text_content(Some(STYLE));
+    shadow.append_child(&style)?;
+    Ok(())
 }

@@ -23,10 +23,11 @@ use consentry_model::Target;
 
 use super::console;
 use super::error::{document, BrowserError};
+use super::sinks::Sinks;
 
 /// Runs every waiting script and loads every waiting iframe whose purpose is granted; warns once
 /// about each element that is marked for gating but not inert (it runs without consent).
-pub fn apply(decisions: &Decisions) {
+pub fn apply(decisions: &Decisions, sinks: &Sinks) {
     let Ok(doc) = document() else { return };
     for el in select(&doc, MISGATED) {
         let _ = el.set_attribute(ATTR_DONE, "misgated");
@@ -39,7 +40,7 @@ pub fn apply(decisions: &Decisions) {
     }
     for el in select(&doc, GATED_SCRIPTS) {
         if granted(&el, decisions) {
-            activate_script(&doc, &el);
+            activate_script(&doc, &el, sinks);
         }
     }
     for el in select(&doc, GATED_IFRAMES) {
@@ -92,7 +93,7 @@ fn select(doc: &Document, selector: &str) -> Vec<Element> {
 
 /// Replaces a gated script by a live copy: same attributes but `type` (taken from `data-type` if set)
 /// and the same text. The original stays, marked done, so it never runs twice.
-fn activate_script(doc: &Document, original: &Element) {
+fn activate_script(doc: &Document, original: &Element, sinks: &Sinks) {
     let data_type = original.get_attribute(ATTR_TYPE);
     if !runnable_script_type(data_type.as_deref()) {
         let _ = original.set_attribute(ATTR_DONE, "refused");
@@ -103,8 +104,9 @@ fn activate_script(doc: &Document, original: &Element) {
         ));
         return;
     }
-    if let Some(src) = original.get_attribute("src") {
-        if !loadable(doc, original, "src", &src) {
+    let src = original.get_attribute("src");
+    if let Some(src) = &src {
+        if !loadable(doc, original, "src", src) {
             return;
         }
     }
@@ -114,7 +116,8 @@ fn activate_script(doc: &Document, original: &Element) {
     for i in 0..attrs.length() {
         let Some(attr) = attrs.item(i) else { continue };
         let name = attr.name();
-        if matches!(name.as_str(), "type" | ATTR_TYPE | ATTR_DONE) {
+        // `src` and the text are script sinks (below); the nonce attribute reads empty once hidden.
+        if matches!(name.as_str(), "type" | "src" | "nonce" | ATTR_TYPE | ATTR_DONE) {
             continue;
         }
         let _ = live.set_attribute(&name, &attr.value());
@@ -127,8 +130,23 @@ fn activate_script(doc: &Document, original: &Element) {
     if let Some(script) = live.dyn_ref::<web_sys::HtmlScriptElement>() {
         // Keep document order between several gated external scripts.
         script.set_async(false);
+        let own = original.dyn_ref::<web_sys::HtmlElement>().map(|o| o.nonce()).unwrap_or_default();
+        if let Some(nonce) = sinks.nonce_for(own) {
+            script.set_nonce(&nonce);
+        }
     }
-    live.set_text_content(original.text_content().as_deref());
+    let text = original.text_content().unwrap_or_default();
+    let written = src.as_ref().map_or(Ok(()), |src| sinks.set(&live, "src", src)).and_then(|()| {
+        if text.is_empty() {
+            Ok(())
+        } else {
+            sinks.set(&live, "text", &text)
+        }
+    });
+    if written.is_err() {
+        let _ = original.set_attribute(ATTR_DONE, "refused");
+        return;
+    }
     if let Some(parent) = original.parent_node() {
         let _ = parent.insert_before(&live, original.next_sibling().as_ref());
     }
@@ -149,14 +167,18 @@ impl Drop for Observer {
 /// Watches the page for gated elements added later and applies `current()` to them, for as long as
 /// the widget's `host` element is in the page: without the widget there is no way to withdraw, so
 /// nothing new is started (fail closed).
-pub fn observe(host: Element, current: impl Fn() -> Option<Decisions> + 'static) -> Result<Observer, BrowserError> {
+pub fn observe(
+    host: Element,
+    sinks: Sinks,
+    current: impl Fn() -> Option<Decisions> + 'static,
+) -> Result<Observer, BrowserError> {
     let doc = document()?;
     let callback = Closure::<dyn FnMut()>::new(move || {
         if !host.is_connected() {
             return;
         }
         if let Some(decisions) = current() {
-            apply(&decisions);
+            apply(&decisions, &sinks);
         }
     });
     let observer = web_sys::MutationObserver::new(callback.as_ref().unchecked_ref())?;

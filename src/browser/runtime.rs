@@ -17,6 +17,7 @@ use consentry_model::session::{Session, Source};
 use consentry_model::Target;
 
 use super::receipts::Receipts;
+use super::sinks::Sinks;
 use super::storage::Store;
 use super::{cookie_jar, events, gating, platform};
 use crate::ui::focus;
@@ -28,19 +29,31 @@ pub struct Runtime {
     store: Rc<Store>,
     receipts: Rc<Receipts>,
     opener: RefCell<Option<web_sys::HtmlElement>>,
+    sinks: Sinks,
     /// The state the UI renders.
     pub ui: Rc<UiState>,
 }
 
 impl Runtime {
     /// Wraps a started session, its store and its receipt worker.
-    pub fn new(session: Session, store: Rc<Store>, receipts: Rc<Receipts>, ui: Rc<UiState>) -> Rc<Runtime> {
-        Rc::new(Runtime { session: RefCell::new(session), store, receipts, opener: RefCell::new(None), ui })
+    pub fn new(
+        session: Session,
+        store: Rc<Store>,
+        receipts: Rc<Receipts>,
+        ui: Rc<UiState>,
+        sinks: Sinks,
+    ) -> Rc<Runtime> {
+        Rc::new(Runtime { session: RefCell::new(session), store, receipts, opener: RefCell::new(None), sinks, ui })
     }
 
     /// Reads the session.
     pub fn with_session<R>(&self, f: impl FnOnce(&Session) -> R) -> R {
         f(&self.session.borrow())
+    }
+
+    /// How scripts are written into this page.
+    pub fn sinks(&self) -> &Sinks {
+        &self.sinks
     }
 
     /// The configuration, shared.
@@ -51,7 +64,7 @@ impl Runtime {
     /// Carries out start-up: runs what a stored choice grants and announces it.
     pub fn start(&self) {
         let (applied, restored) = self.with_session(|s| (s.applied().clone(), s.restored()));
-        gating::apply(&applied);
+        gating::apply(&applied, &self.sinks);
         let current = self.with_session(|s| s.choice().cloned());
         self.receipts.start(current.as_ref());
         if restored {
@@ -68,7 +81,7 @@ impl Runtime {
         self.store.set(STORAGE_KEY, &record::encode(&effects.choice));
         self.receipts.record(effects.choice.clone());
         cookie_jar::clear(&effects.cookies_to_clear);
-        gating::apply(&effects.choice.decisions);
+        gating::apply(&effects.choice.decisions, &self.sinks);
         self.ui.set_applied(effects.choice.decisions);
         self.ui.set_surface(self.ui.surface().after_decision());
         focus::restore(self.opener.take());

@@ -15,6 +15,12 @@ use super::texts::Texts;
 use crate::browser::receipts::LatestReceipt;
 use crate::browser::runtime::Runtime;
 
+/// `"true"`, for attributes of elements that are otherwise static. Leptos builds a fully static element
+/// (only literal attributes and text) from an HTML string through `innerHTML`, which a page requiring
+/// Trusted Types refuses; one attribute given as an expression instead of a literal makes the element
+/// built with `createElement`. The preference center has no static element for that reason.
+pub const TRUE: &str = "true";
+
 /// The shared context of every preference-center component.
 #[derive(Clone, Copy)]
 pub struct WidgetCtx {

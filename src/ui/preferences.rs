@@ -59,7 +59,7 @@ pub fn Preferences() -> impl IntoView {
                     <h2 id="cs-prefs-title" class="cs-title">{ctx.t(TextKey::PreferencesTitle)}</h2>
                     <button type="button" class="cs-close" data-action=UiAction::Close.as_str()
                         aria-label=ctx.t(TextKey::Close) on:click=move |_| ctx.act(|r| r.close_preferences())>
-                        <span aria-hidden="true">"×"</span>
+                        <span aria-hidden=super::context::TRUE>"×"</span>
                     </button>
                 </div>
                 <div class="cs-dialog__body">

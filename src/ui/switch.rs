@@ -39,7 +39,7 @@ pub fn Switch(
             data-service=service
             on:click=move |ev| if !locked && gesture::by_visitor(&ev, "switch") { ctx.act(|r| r.toggle(&target)) }
         >
-            <span class="cs-switch__thumb" aria-hidden="true"></span>
+            <span class="cs-switch__thumb" aria-hidden=super::context::TRUE></span>
         </button>
     }
 }

@@ -20,7 +20,7 @@ use crate::error::{bail, Context, Result};
 use crate::process::{format_duration, names_version, run, version_of};
 use crate::setup::{self, NIGHTLY, WASM_SPLIT_VERSION};
 use crate::workspace::{locked_version, root, target_dir, WASM_TARGET, WIDGET_PACKAGE};
-use crate::{glue, loader, sizes, wasm_module};
+use crate::{glue, loader, sizes, sri, wasm_module};
 
 /// The binaryen release whose `wasm-opt` is known to produce working modules.
 const WASM_OPT_VERSION: &str = "version_132";
@@ -141,32 +141,45 @@ pub fn run_dist(opts: &Options) -> Result<()> {
     }
     let stem = loader::stem(&hashed, glue_js.as_bytes());
     let glue_name = format!("{stem}.js");
+    fs::create_dir_all(&opts.out).context(|| format!("creating {}", opts.out.display()))?;
+    remove_other_builds(&opts.out, &stem)?;
+    let out_loader = opts.out.join("consentry.js");
+    let out_glue = opts.out.join(&glue_name);
+    let out_wasm = opts.out.join(format!("{stem}.wasm"));
+    write(&out_wasm, &main_wasm)?;
+    let mut files = vec![out_loader.clone(), out_glue.clone(), out_wasm.clone()];
+    for (name, bytes) in &chunks {
+        let path = opts.out.join(format!("{stem}-{name}.wasm"));
+        write(&path, bytes)?;
+        files.push(path);
+    }
+    // Integrity, inside out: the chunks' hashes go into the bindings script (which bundles the split
+    // link module), the module's and the bindings script's into the loader; pinning the loader with
+    // `integrity=` pins every file.
+    let wasm_hashes = sri::sha384(&files[2..].iter().map(PathBuf::as_path).collect::<Vec<_>>())?;
+
     let bundle_dir = work.join("bundle");
     fs::create_dir_all(&bundle_dir).context(|| format!("creating {}", bundle_dir.display()))?;
     write(&bundle_dir.join("consentry.js"), &glue::rebase(&glue_js)?)?;
     write(&bundle_dir.join("script_url.js"), glue::SCRIPT_URL_MODULE)?;
     write(&bundle_dir.join("entry.js"), glue::entry(&glue_name))?;
     if !chunk_files.is_empty() {
-        write(&bundle_dir.join("__wasm_split.js"), &glue::rebase(&glue::rename_chunks(&link, &stem, &chunk_files)?)?)?;
+        let pinned: Vec<(glue::Chunk, String)> = chunk_files
+            .iter()
+            .map(|c| {
+                let at = chunks.iter().position(|(n, _)| *n == c.name).map(|i| i + 1);
+                (c.clone(), at.map(|i| wasm_hashes[i].clone()).unwrap_or_default())
+            })
+            .collect();
+        write(&bundle_dir.join("__wasm_split.js"), &glue::rebase(&glue::rename_chunks(&link, &stem, &pinned)?)?)?;
     }
-    let loader_js = work.join("loader.js");
-    write(&loader_js, &loader::render(&read_text(&root.join("src/loader.js"))?, &stem)?)?;
-
-    fs::create_dir_all(&opts.out).context(|| format!("creating {}", opts.out.display()))?;
-    remove_other_builds(&opts.out, &stem)?;
-    let out_loader = opts.out.join("consentry.js");
-    let out_glue = opts.out.join(&glue_name);
-    let out_wasm = opts.out.join(format!("{stem}.wasm"));
     let minify = opts.profile == Profile::Release;
-    esbuild(&tools.esbuild, &loader_js, &out_loader, minify, false)?;
     esbuild(&tools.esbuild, &bundle_dir.join("entry.js"), &out_glue, minify, true)?;
-    write(&out_wasm, &main_wasm)?;
-    let mut files = vec![out_loader, out_glue, out_wasm];
-    for (name, bytes) in &chunks {
-        let path = opts.out.join(format!("{stem}-{name}.wasm"));
-        write(&path, bytes)?;
-        files.push(path);
-    }
+    let glue_hash = sri::sha384(&[out_glue.as_path()])?.remove(0);
+    let loader_js = work.join("loader.js");
+    let template = read_text(&root.join("src/loader.js"))?;
+    write(&loader_js, &loader::render(&template, &stem, &wasm_hashes[0], &glue_hash)?)?;
+    esbuild(&tools.esbuild, &loader_js, &out_loader, minify, false)?;
     let snippet_file = opts.out.join("snippet.html");
     let tags = snippet(&opts.out, "", None)?;
     write(&snippet_file, format!("{tags}\n"))?;
@@ -386,9 +399,13 @@ fn read_bytes(path: &Path) -> Result<Vec<u8>> {
 pub fn snippet(dist_dir: &Path, base: &str, data_config: Option<&str>) -> Result<String> {
     let stem = built_stem(dist_dir)?;
     let url = |name: &str| escape_attribute(&format!("{base}{name}"));
+    let (wasm, glue, loader) = (format!("{stem}.wasm"), format!("{stem}.js"), "consentry.js");
+    let hashes = sri::sha384(&[&dist_dir.join(&glue), &dist_dir.join(loader)])?;
     let mut tags = vec![
-        format!("<link rel=\"preload\" href=\"{}\" as=\"fetch\" crossorigin>", url(&format!("{stem}.wasm"))),
-        format!("<link rel=\"preload\" href=\"{}\" as=\"script\">", url(&format!("{stem}.js"))),
+        // No `integrity` here: a preload `as="fetch"` ignores it (crbug.com/981419); the loader checks
+        // the module's hash itself.
+        format!("<link rel=\"preload\" href=\"{}\" as=\"fetch\" crossorigin>", url(&wasm)),
+        format!("<link rel=\"preload\" href=\"{}\" as=\"script\" crossorigin integrity=\"{}\">", url(&glue), hashes[0]),
     ];
     let mut config = String::new();
     if let Some(data_config) = data_config {
@@ -396,7 +413,7 @@ pub fn snippet(dist_dir: &Path, base: &str, data_config: Option<&str>) -> Result
         tags.push(format!("<link rel=\"preload\" href=\"{href}\" as=\"fetch\" crossorigin>"));
         config = format!(" data-config=\"{href}\"");
     }
-    tags.push(format!("<script src=\"{}\"{config}></script>", url("consentry.js")));
+    tags.push(format!("<script src=\"{}\"{config} integrity=\"{}\" crossorigin></script>", url(loader), hashes[1]));
     Ok(tags.join("\n"))
 }
 
@@ -455,17 +472,21 @@ mod tests {
         fs::write(dir.join(format!("{stem}.wasm")), "").unwrap();
         assert!(snippet(&dir, "/", None).unwrap_err().to_string().contains("but not consentry-0123456789abcdef.js"));
         fs::write(dir.join(format!("{stem}.js")), "").unwrap();
+        // The three files are empty here: each has the integrity value of the empty input.
+        let empty = "sha384-OLBgp1GsljhM2TJ+sbHjaiH9txEUvgdDTAzHv2P24donTt6/529l+9Ua0vFImLlb";
         assert_eq!(
             snippet(&dir, "/vendor/", None).unwrap(),
-            "<link rel=\"preload\" href=\"/vendor/consentry-0123456789abcdef.wasm\" as=\"fetch\" crossorigin>\n\
-             <link rel=\"preload\" href=\"/vendor/consentry-0123456789abcdef.js\" as=\"script\">\n\
-             <script src=\"/vendor/consentry.js\"></script>"
+            format!(
+                "<link rel=\"preload\" href=\"/vendor/consentry-0123456789abcdef.wasm\" as=\"fetch\" crossorigin>\n\
+                 <link rel=\"preload\" href=\"/vendor/consentry-0123456789abcdef.js\" as=\"script\" crossorigin integrity=\"{empty}\">\n\
+                 <script src=\"/vendor/consentry.js\" integrity=\"{empty}\" crossorigin></script>"
+            )
         );
         let with_config = snippet(&dir, "https://cdn.example.net/c/", Some(r#"/c.json?a=1&b="x"<y>'"#)).unwrap();
         let escaped = "/c.json?a=1&amp;b=&quot;x&quot;&lt;y&gt;&#39;";
         assert!(with_config.contains(&format!("<link rel=\"preload\" href=\"{escaped}\" as=\"fetch\" crossorigin>\n")));
         assert!(with_config.ends_with(&format!(
-            "<script src=\"https://cdn.example.net/c/consentry.js\" data-config=\"{escaped}\"></script>"
+            "<script src=\"https://cdn.example.net/c/consentry.js\" data-config=\"{escaped}\" integrity=\"{empty}\" crossorigin></script>"
         )));
         // A chunk of the same build is not a second build.
         fs::write(dir.join(format!("{stem}-preferences.wasm")), "").unwrap();

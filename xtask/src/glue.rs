@@ -14,7 +14,7 @@
 //!   classic script does not have; it becomes the URL of this script, captured while it runs, so
 //!   chunks are fetched from the directory the script came from.
 //! - [`rename_chunks`]: the link module's chunks (`./split_<name>.wasm`, and `./chunk_<n>.wasm` for code
-//!   two split points share) get content-hashed file names.
+//!   two split points share) get content-hashed file names and are fetched with their integrity.
 //! - [`rename_bindings`]: the glue's side of `crate::wasm_module::shorten_names`: each renamed import
 //!   is a key of the imports object (`__wbg_new_ba40181b3f24ac80: function…`), each renamed export
 //!   is read as `wasm.<name>`; every one must be found there.
@@ -178,16 +178,21 @@ impl Chunk {
     }
 }
 
-/// The split link module with each chunk's `"./<file>"` replaced by `"./<stem>-<name>.wasm"`; every
-/// chunk it fetches must be among `chunks`.
-pub fn rename_chunks(link: &str, stem: &str, chunks: &[Chunk]) -> Result<String> {
+/// The split link module with each chunk's `fetch(new URL("./<file>", …))` replaced by a fetch of
+/// `"./<stem>-<name>.wasm"` with the chunk's integrity value (so the bindings script, which bundles
+/// this module, pins every chunk); every chunk it fetches must be among `chunks`.
+pub fn rename_chunks(link: &str, stem: &str, chunks: &[(Chunk, String)]) -> Result<String> {
     let mut out = link.to_string();
-    for chunk in chunks {
-        let from = format!("\"./{}\"", chunk.file);
-        if !out.contains(&from) {
-            bail!("the split link module does not fetch {from}");
+    for (chunk, integrity) in chunks {
+        let from = format!("fetch(new URL(\"./{}\", import.meta.url))", chunk.file);
+        if out.matches(&from).count() != 1 {
+            bail!("the split link module does not fetch \"./{}\" exactly once as `{from}`", chunk.file);
         }
-        out = out.replace(&from, &format!("\"./{stem}-{}.wasm\"", chunk.name));
+        let to = format!(
+            "fetch(new URL(\"./{stem}-{}.wasm\", import.meta.url), {{ integrity: \"{integrity}\" }})",
+            chunk.name
+        );
+        out = out.replace(&from, &to);
     }
     if out.contains("\"./split_") || out.contains("\"./chunk_") {
         bail!("the split link module fetches a chunk that wasm-split did not write");
@@ -291,17 +296,21 @@ mod tests {
     }
 
     #[test]
-    fn renames_every_chunk_and_refuses_unknown_ones() {
-        let link = "fetch(new URL(\"./split_preferences.wasm\", u));\nfetch(new URL(\"./chunk_3.wasm\", u));\n";
-        let chunks: Vec<Chunk> =
-            ["split_preferences.wasm", "chunk_3.wasm"].iter().filter_map(|f| Chunk::of_file(f)).collect();
+    fn renames_every_chunk_pins_its_integrity_and_refuses_unknown_ones() {
+        let link = "fetch(new URL(\"./split_preferences.wasm\", import.meta.url));\n\
+                    fetch(new URL(\"./chunk_3.wasm\", import.meta.url));\n";
+        let chunks: Vec<(Chunk, String)> = [("split_preferences.wasm", "sha384-P"), ("chunk_3.wasm", "sha384-S")]
+            .iter()
+            .filter_map(|(f, i)| Some((Chunk::of_file(f)?, i.to_string())))
+            .collect();
         let out = rename_chunks(link, "consentry-00ff", &chunks).expect("renames");
         assert_eq!(
             out,
-            "fetch(new URL(\"./consentry-00ff-preferences.wasm\", u));\nfetch(new URL(\"./consentry-00ff-shared-3.wasm\", u));\n"
+            "fetch(new URL(\"./consentry-00ff-preferences.wasm\", import.meta.url), { integrity: \"sha384-P\" });\n\
+             fetch(new URL(\"./consentry-00ff-shared-3.wasm\", import.meta.url), { integrity: \"sha384-S\" });\n"
         );
         assert!(rename_chunks(link, "consentry-00ff", &chunks[..1]).is_err());
-        let receipts = Chunk::of_file("split_receipts.wasm").expect("a chunk");
+        let receipts = (Chunk::of_file("split_receipts.wasm").expect("a chunk"), "sha384-R".to_string());
         assert!(rename_chunks(link, "consentry-00ff", &[receipts]).is_err());
     }
 

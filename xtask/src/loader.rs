@@ -1,23 +1,40 @@
 //! `consentry.js`, the loader a site owner embeds, from its template `src/loader.js`.
 //!
-//! The template is a plain IIFE with one marker, the file stem of the build's two other files
-//! (`consentry-<hash>` → `consentry-<hash>.wasm` and `consentry-<hash>.js`, see `crate::glue`).
+//! The template is a plain IIFE with three markers: the file stem of the build's two other files
+//! (`consentry-<hash>` → `consentry-<hash>.wasm` and `consentry-<hash>.js`, see `crate::glue`) and
+//! their integrity values (`sha384-…`, see `crate::sri`).
 
 use crate::error::{bail, Result};
 
 /// The string in `src/loader.js` that the file stem replaces.
 pub const MODULE_MARKER: &str = "@@CONSENTRY_MODULE@@";
+/// The strings the integrity values of the module and of the bindings script replace.
+pub const WASM_INTEGRITY_MARKER: &str = "@@CONSENTRY_WASM_INTEGRITY@@";
+/// See [`WASM_INTEGRITY_MARKER`].
+pub const GLUE_INTEGRITY_MARKER: &str = "@@CONSENTRY_GLUE_INTEGRITY@@";
 
-/// The template with `stem` at the marker.
-pub fn render(template: &str, stem: &str) -> Result<String> {
-    match template.matches(MODULE_MARKER).count() {
-        1 => {}
-        n => bail!("src/loader.js must contain the marker `{MODULE_MARKER}` exactly once (found {n})"),
+/// The template with `stem` and the two integrity values (`sha384-…`) at their markers.
+pub fn render(template: &str, stem: &str, wasm_integrity: &str, glue_integrity: &str) -> Result<String> {
+    for marker in [MODULE_MARKER, WASM_INTEGRITY_MARKER, GLUE_INTEGRITY_MARKER] {
+        match template.matches(marker).count() {
+            1 => {}
+            n => bail!("src/loader.js must contain the marker `{marker}` exactly once (found {n})"),
+        }
     }
     if !stem.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
         bail!("the module file stem `{stem}` must be letters, digits and dashes (it is pasted into a JS string)");
     }
-    Ok(template.replacen(MODULE_MARKER, stem, 1))
+    for integrity in [wasm_integrity, glue_integrity] {
+        let plain = integrity.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'+' | b'/' | b'='));
+        if !integrity.starts_with("sha384-") || !plain {
+            bail!("`{integrity}` is not an sha384 integrity value (it is pasted into a JS string)");
+        }
+    }
+    Ok(template.replacen(MODULE_MARKER, stem, 1).replacen(WASM_INTEGRITY_MARKER, wasm_integrity, 1).replacen(
+        GLUE_INTEGRITY_MARKER,
+        glue_integrity,
+        1,
+    ))
 }
 
 /// `consentry-<16 hex digits>`: a stem that changes whenever the wasm or the glue changes, so both
@@ -36,12 +53,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn pastes_the_stem_once() {
-        let out = render("var MODULE = '@@CONSENTRY_MODULE@@';", "consentry-00ff").expect("renders");
-        assert_eq!(out, "var MODULE = 'consentry-00ff';");
-        assert!(render("var MODULE = '';", "consentry-00ff").is_err());
-        assert!(render("'@@CONSENTRY_MODULE@@' '@@CONSENTRY_MODULE@@'", "consentry-00ff").is_err());
-        assert!(render("'@@CONSENTRY_MODULE@@'", "x'; alert(1); '").is_err());
+    fn pastes_the_stem_and_the_integrity_values_once() {
+        let template = "var MODULE = '@@CONSENTRY_MODULE@@'; var W = '@@CONSENTRY_WASM_INTEGRITY@@'; var G = '@@CONSENTRY_GLUE_INTEGRITY@@';";
+        let out = render(template, "consentry-00ff", "sha384-AAAA+/=", "sha384-BBBB").expect("renders");
+        assert_eq!(out, "var MODULE = 'consentry-00ff'; var W = 'sha384-AAAA+/='; var G = 'sha384-BBBB';");
+        let ok = |t: &str| render(t, "consentry-00ff", "sha384-A", "sha384-B");
+        assert!(ok("var MODULE = '';").is_err());
+        assert!(ok(&template.replace("@@CONSENTRY_GLUE_INTEGRITY@@", "")).is_err());
+        assert!(ok(&format!("{template} '@@CONSENTRY_MODULE@@'")).is_err());
+        assert!(render(template, "x'; alert(1); '", "sha384-A", "sha384-B").is_err());
+        assert!(render(template, "consentry-00ff", "sha384-A'; alert(1)", "sha384-B").is_err());
+        assert!(render(template, "consentry-00ff", "md5-A", "sha384-B").is_err());
     }
 
     #[test]
@@ -58,7 +80,8 @@ mod tests {
     #[test]
     fn the_shipped_template_renders() {
         let template = include_str!("../../src/loader.js");
-        let out = render(template, "consentry-0123456789abcdef").expect("renders");
+        let out = render(template, "consentry-0123456789abcdef", "sha384-W", "sha384-G").expect("renders");
         assert!(out.contains("var MODULE = 'consentry-0123456789abcdef';"));
+        assert!(out.contains("var WASM_INTEGRITY = 'sha384-W';") && out.contains("var GLUE_INTEGRITY = 'sha384-G';"));
     }
 }

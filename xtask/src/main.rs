@@ -31,6 +31,7 @@ mod postgres;
 mod process;
 mod setup;
 mod sizes;
+mod sri;
 mod test;
 mod wasm_module;
 mod workspace;

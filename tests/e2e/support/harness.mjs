@@ -56,7 +56,7 @@ export function snippet() {
 export function snippetOn(origin, query = '', attrs = '') {
   return snippet()
     .replace(/(href|src)="([^"]+)"/g, (_, a, f) => `${a}="${origin}/${f}"`)
-    .replace(/<script src="([^"]+)"><\/script>/, (_, src) => `<script src="${src}${query}" ${attrs}></script>`);
+    .replace(/<script src="([^"]+)"([^>]*)><\/script>/, (_, src, rest) => `<script src="${src}${query}"${rest} ${attrs}></script>`);
 }
 
 /** The content-hashed files the snippet names (`consentry-<hash>.wasm`, `consentry-<hash>.js`). */

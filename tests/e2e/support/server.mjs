@@ -40,7 +40,8 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 /**
  * Serves the files of `root` (the built `dist/`) to any origin. `override(pathname, how)` changes one file
  * until `reset()`: `{ delay: ms }` answers late, `{ status }` answers with that status instead,
- * `{ drop: true }` closes the connection without an answer (a network error in the browser).
+ * `{ drop: true }` closes the connection without an answer (a network error in the browser),
+ * `{ tamper: true }` serves the file with one byte changed (its middle byte, XOR 1).
  * `{ caching: true }` sends the headers README tells site owners to send (content-hashed files immutable,
  * `consentry.js` revalidated with an ETag) instead of `no-store`, for benchmarks of a returning visitor.
  */
@@ -79,7 +80,11 @@ export async function startWidgetServer(root, { caching = false } = {}) {
       return;
     }
     try {
-      const body = await readFile(file);
+      let body = await readFile(file);
+      if (how.tamper) {
+        body = Buffer.from(body);
+        body[body.length >> 1] ^= 1;
+      }
       if (caching) {
         const etag = `"${body.length}-${createHash('sha256').update(body).digest('hex').slice(0, 16)}"`;
         headers.ETag = etag;
