@@ -44,7 +44,7 @@ impl std::fmt::Display for JwkError {
             JwkError::Absent => f.write_str("missing"),
             JwkError::NotAnObject => f.write_str("jwk must be an object"),
             JwkError::PrivateKey => f.write_str("jwk carries a private key (\"d\")"),
-            JwkError::UnexpectedMember(m) => write!(f, "jwk has an unexpected member \"{m}\""),
+            JwkError::UnexpectedMember(m) => write!(f, "jwk has an unexpected member {m:?}"),
             JwkError::KeyType => f.write_str("jwk kty must be \"EC\""),
             JwkError::Curve => f.write_str("jwk crv must be \"P-256\""),
             JwkError::MissingCoordinate(c) => write!(f, "jwk lacks \"{c}\""),

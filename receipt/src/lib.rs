@@ -9,6 +9,7 @@
 //! * [`jws`]: the compact JWS envelope (ES256, embedded `jwk`): parsing, signing input, assembly;
 //! * [`verifier`]: the receipt rules on a JWS, with the ES256 primitive supplied by the caller (the
 //!   server's) or, with feature `verify`, RustCrypto's (`consentry_receipt::verify`);
+//! * [`signature`]: the one accepted form of an ES256 signature (low `s`) and how to normalise one;
 //! * [`jwk`]: the signer's public key and its RFC 7638 thumbprint (`piiPrincipalId`);
 //! * [`vocab`]: the names every crate shares (layer, action, collection method, `purpose/service`);
 //! * [`json`], [`b64`]: the small JSON and base64url codecs they share.
@@ -24,6 +25,7 @@ pub mod jwk;
 pub mod jws;
 pub mod notice;
 pub mod payload;
+pub mod signature;
 #[cfg(feature = "sign")]
 pub mod testing;
 pub mod verifier;

@@ -85,6 +85,12 @@ pub enum SchemaError {
     NotAnObject,
     /// A member the format does not define.
     UnknownField(String),
+    /// A purpose or service id outside the id grammar ([`crate::vocab::is_id`]).
+    Id(String),
+    /// A string (or an object key) under this top-level member holds a control character: U+0000
+    /// to U+001F or U+007F. Such text has no place in a receipt, and U+0000 cannot even be stored
+    /// in a PostgreSQL `text` column.
+    ControlCharacter(String),
     /// A required member is absent.
     Missing(String),
     /// The member must be a non-empty string.
@@ -171,11 +177,17 @@ impl std::fmt::Display for SchemaError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             SchemaError::NotAnObject => f.write_str("payload must be a JSON object"),
-            SchemaError::UnknownField(k) => write!(f, "unknown field \"{k}\""),
-            SchemaError::Missing(k) => write!(f, "missing \"{k}\""),
-            SchemaError::NotText(k) => write!(f, "\"{k}\" must be a non-empty string"),
-            SchemaError::NotOptionalText(k) => write!(f, "\"{k}\" must be null or a non-empty string"),
-            SchemaError::NotInteger(k) => write!(f, "\"{k}\" must be an integer"),
+            SchemaError::UnknownField(k) => write!(f, "unknown field {k:?}"),
+            SchemaError::Id(id) => {
+                write!(f, "{id:?} is not a purpose or service id: 1 to 40 characters among a-z, 0-9, _ and -")
+            }
+            SchemaError::ControlCharacter(k) => {
+                write!(f, "{k:?} holds a control character (U+0000 to U+001F or U+007F), which receipts refuse")
+            }
+            SchemaError::Missing(k) => write!(f, "missing {k:?}"),
+            SchemaError::NotText(k) => write!(f, "{k:?} must be a non-empty string"),
+            SchemaError::NotOptionalText(k) => write!(f, "{k:?} must be null or a non-empty string"),
+            SchemaError::NotInteger(k) => write!(f, "{k:?} must be an integer"),
             SchemaError::WrongType { field, expected } => write!(f, "{field} must be {expected}"),
             SchemaError::Version => write!(f, "version must be \"{KANTARA_VERSION}\""),
             SchemaError::FormatVersion => write!(f, "consentryVersion must be {FORMAT_VERSION}"),
@@ -183,19 +195,19 @@ impl std::fmt::Display for SchemaError {
             SchemaError::ControllerCount => f.write_str("piiControllers must hold exactly one controller"),
             SchemaError::PurposeCount => f.write_str("each service lists exactly one purpose"),
             SchemaError::ConsentType => f.write_str("consentType must be EXPLICIT or STRICTLY_NECESSARY"),
-            SchemaError::PurposeDescribedTwice(p) => write!(f, "purpose \"{p}\" is described twice differently"),
+            SchemaError::PurposeDescribedTwice(p) => write!(f, "purpose {p:?} is described twice differently"),
             SchemaError::PurposeWithAndWithoutServices(p) => {
-                write!(f, "purpose \"{p}\" is listed both with and without services")
+                write!(f, "purpose {p:?} is listed both with and without services")
             }
             SchemaError::ForeignService { service, purpose } => {
-                write!(f, "serviceId \"{service}\" does not belong to purpose \"{purpose}\"")
+                write!(f, "serviceId {service:?} does not belong to purpose {purpose:?}")
             }
-            SchemaError::ServiceTwice(s) => write!(f, "service \"{s}\" listed twice"),
+            SchemaError::ServiceTwice(s) => write!(f, "service {s:?} listed twice"),
             SchemaError::PurposeDecisions => {
                 f.write_str("decisions.purposes must hold exactly the purposes listed in services")
             }
             SchemaError::ServiceDecisions => f.write_str("decisions.services must hold exactly the services listed"),
-            SchemaError::NecessaryRefused(p) => write!(f, "strictly necessary purpose \"{p}\" recorded as refused"),
+            SchemaError::NecessaryRefused(p) => write!(f, "strictly necessary purpose {p:?} recorded as refused"),
             SchemaError::PrevReceiptHash => f.write_str("prevReceiptHash must be null or a base64url SHA-256"),
             SchemaError::NoticeHash => f.write_str("noticeHash must be a base64url SHA-256"),
             SchemaError::Principal => f.write_str("piiPrincipalId must be a base64url SHA-256 thumbprint"),
@@ -312,6 +324,10 @@ impl Receipt {
                 return Err(SchemaError::UnknownField(k.clone()));
             }
         }
+        // Before anything is read: no text of a receipt, key or value, may hold a control character.
+        if let Some((k, _)) = members.iter().find(|(_, value)| first_control_character(value).is_some()) {
+            return Err(SchemaError::ControlCharacter(k.clone()));
+        }
         if text(v, "version")? != KANTARA_VERSION {
             return Err(SchemaError::Version);
         }
@@ -405,6 +421,9 @@ fn read_purposes(services: &Value) -> Result<Vec<ReceiptPurpose>, SchemaError> {
         let list = get(s, "purposes")?.as_array().ok_or_else(|| wrong_type("services[].purposes", Expected::Array))?;
         let [k] = list else { return Err(SchemaError::PurposeCount) };
         let pid = text(k, "purposeId")?;
+        if !crate::vocab::is_id(&pid) {
+            return Err(SchemaError::Id(pid));
+        }
         let consent_type = text(k, "consentType")?;
         let required = match consent_type.as_str() {
             "EXPLICIT" => false,
@@ -436,6 +455,9 @@ fn read_purposes(services: &Value) -> Result<Vec<ReceiptPurpose>, SchemaError> {
             let sid = service_id
                 .strip_prefix(&crate::vocab::service_id(&pid, ""))
                 .ok_or_else(|| SchemaError::ForeignService { service: service_id.clone(), purpose: pid.clone() })?;
+            if !crate::vocab::is_id(sid) {
+                return Err(SchemaError::Id(service_id));
+            }
             if entry.services.iter().any(|x| x.id == sid) {
                 return Err(SchemaError::ServiceTwice(service_id));
             }
@@ -485,6 +507,24 @@ fn opt_text(v: &Value, key: &str) -> Result<Option<String>, SchemaError> {
 
 fn int(v: &Value, key: &str) -> Result<i64, SchemaError> {
     get(v, key)?.as_i64().ok_or_else(|| SchemaError::NotInteger(key.to_string()))
+}
+
+/// Whether `c` is a control character a receipt refuses: C0 (U+0000 to U+001F) or DEL (U+007F).
+pub fn is_control_character(c: char) -> bool {
+    c.is_ascii_control()
+}
+
+/// The first control character ([`is_control_character`]) in any string or object key of `v`, at
+/// any depth. A configuration whose texts end up in receipts (names, retention, recipients,
+/// controller) should be checked with this when it is read, since a receipt holding one is refused.
+pub fn first_control_character(v: &Value) -> Option<char> {
+    let in_text = |s: &str| s.chars().find(|&c| is_control_character(c));
+    match v {
+        Value::String(s) => in_text(s),
+        Value::Array(items) => items.iter().find_map(first_control_character),
+        Value::Object(members) => members.iter().find_map(|(k, v)| in_text(k).or_else(|| first_control_character(v))),
+        Value::Null | Value::Bool(_) | Value::Number(_) => None,
+    }
 }
 
 /// A base64url SHA-256 (43 characters).

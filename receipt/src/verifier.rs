@@ -1,13 +1,14 @@
 //! Receipt verification with the ES256 primitive supplied by the caller.
 //!
-//! This is the one place the receipt rules are applied: envelope, header, key, signature, schema,
+//! This is the one place the receipt rules are applied: envelope, header, key, signature (low `s`,
+//! then the ES256 check over the raw signing input), and only then the payload: JSON, schema,
 //! principal, in that order. `verify` (feature `verify`, re-exported as `consentry_receipt::verify`)
 //! calls [`verify_with`] with RustCrypto's `p256` (portable, no C); the receipt server plugs in an
 //! assembly-optimised primitive instead (`server/README.md` has the measured rates of both). Only the
 //! curve arithmetic differs. The envelope itself is [`crate::jws`], which knows nothing of this module.
 
 use crate::jwk::{JwkError, PublicJwk};
-use crate::jws::{parse, JwsError};
+use crate::jws::{envelope, JwsError};
 use crate::payload::Receipt;
 
 /// A receipt whose signature, key and schema were checked.
@@ -43,19 +44,20 @@ pub fn verify_with(
     compact: &str,
     es256: impl FnOnce(&[u8], &[u8], &[u8]) -> Result<(), Es256Error>,
 ) -> Result<Verified, JwsError> {
-    let parsed = parse(compact)?;
-    let jwk_value = parsed.header.get("jwk").ok_or(JwsError::Key(JwkError::Absent))?;
-    let jwk = PublicJwk::from_json(jwk_value).map_err(JwsError::Key)?;
-    match es256(&jwk.sec1(), parsed.signing_input.as_bytes(), &parsed.signature) {
+    // The signature is checked over the raw signing input before the payload is decoded: a forged
+    // receipt costs one ES256 verification, whatever its payload holds.
+    let envelope = envelope(compact)?;
+    match es256(&envelope.jwk.sec1(), envelope.signing_input.as_bytes(), &envelope.signature) {
         Ok(()) => {}
         Err(Es256Error::Key) => return Err(JwsError::Key(JwkError::NotOnCurve)),
         Err(Es256Error::Signature) => return Err(JwsError::Signature),
     }
-    let receipt = Receipt::from_json(&parsed.payload).map_err(JwsError::Schema)?;
-    if receipt.principal != jwk.thumbprint() {
+    let payload = envelope.payload()?;
+    let receipt = Receipt::from_json(&payload).map_err(JwsError::Schema)?;
+    if receipt.principal != envelope.jwk.thumbprint() {
         return Err(JwsError::Principal);
     }
-    Ok(Verified { receipt, jwk })
+    Ok(Verified { receipt, jwk: envelope.jwk })
 }
 
 /// The `p256` primitive that [`verify`] uses, in the shape [`verify_with`] takes.
@@ -95,5 +97,62 @@ mod tests {
         let mut r = sample_receipt(&key, id, 1_790_000_000, None, true);
         r.principal = jws::public_jwk(&key_from_seed("other")).thumbprint();
         assert_eq!(verify_with(&jws::sign(&key, &r.to_json()), |_, _, _| Ok(())).unwrap_err(), JwsError::Principal);
+    }
+
+    /// A forged receipt is refused at its signature, before its payload is read (review #11): a
+    /// payload that is not JSON, or a 2,000-member object (27 KiB), with a signature that does not verify.
+    #[test]
+    fn the_signature_is_checked_before_the_payload_is_read() {
+        let key = key_from_seed("verifier");
+        let good = sample_jws(&key, "7b0c5a62-3f1d-4e8a-9b2c-5d6e7f8a9b0c", 1_790_000_000, None, true);
+        let (header, _) = good.split_once('.').unwrap();
+        let forged_sig = crate::b64::encode(&[1u8; 64]);
+        let wide: String = format!("{{{}}}", (0..2000).map(|i| format!("\"k{i}\":{i}")).collect::<Vec<_>>().join(","));
+        for payload in ["not JSON at all", "{\"a\":1,\"a\":2}", wide.as_str()] {
+            let compact = format!("{header}.{}.{forged_sig}", crate::b64::encode(payload.as_bytes()));
+            assert_eq!(verify_with(&compact, p256_es256).unwrap_err(), JwsError::Signature);
+            // Only a signature that verifies lets the payload be read (and refused).
+            let with_any = verify_with(&compact, |_, _, _| Ok(()));
+            assert!(matches!(with_any.unwrap_err(), JwsError::Malformed(_) | JwsError::Schema(_)));
+        }
+    }
+
+    /// A high `s` is refused before the curve is touched; its low twin of the same receipt verifies.
+    #[test]
+    fn high_s_is_refused() {
+        let key = key_from_seed("verifier");
+        let good = sample_jws(&key, "7b0c5a62-3f1d-4e8a-9b2c-5d6e7f8a9b0c", 1_790_000_000, None, true);
+        let (input, sig) = good.rsplit_once('.').unwrap();
+        let sig: [u8; 64] = crate::b64::decode(sig).unwrap().try_into().unwrap();
+        assert!(crate::signature::is_low_s(&sig), "the sign feature normalises");
+        // The twin (r, n − s), computed here independently of the crate.
+        let n_minus = |s: &[u8; 64]| {
+            let mut twin = *s;
+            const N: [u8; 32] = [
+                0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xbc,
+                0xe6, 0xfa, 0xad, 0xa7, 0x17, 0x9e, 0x84, 0xf3, 0xb9, 0xca, 0xc2, 0xfc, 0x63, 0x25, 0x51,
+            ];
+            let mut borrow = 0i16;
+            for i in (0..32).rev() {
+                let d = i16::from(N[i]) - i16::from(s[32 + i]) - borrow;
+                twin[32 + i] = d.rem_euclid(256) as u8;
+                borrow = i16::from(d < 0);
+            }
+            twin
+        };
+        let high = n_minus(&sig);
+        assert!(!crate::signature::is_low_s(&high));
+        let twin = jws::assemble(input, &high);
+        assert!(p256_es256(&jws::public_jwk(&key).sec1(), input.as_bytes(), &high).is_ok(), "ECDSA is malleable");
+        let mut called = false;
+        let refused = verify_with(&twin, |_, _, _| {
+            called = true;
+            Ok(())
+        });
+        assert_eq!((refused.unwrap_err(), called), (JwsError::HighS, false));
+        let mut normalised = high;
+        assert!(crate::signature::normalize_low_s(&mut normalised));
+        assert_eq!(normalised, sig);
+        assert!(verify_with(&jws::assemble(input, &normalised), p256_es256).is_ok());
     }
 }

@@ -111,6 +111,13 @@ impl FromStr for Method {
 /// The separator between a purpose id and a service id in `purpose/service`.
 pub const SERVICE_SEPARATOR: char = '/';
 
+/// Whether `s` is a purpose or service id: 1 to 40 characters among `a-z`, `0-9`, `_` and `-`
+/// (the grammar the widget's configuration enforces; receipts carry nothing else).
+pub fn is_id(s: &str) -> bool {
+    (1..=40).contains(&s.len())
+        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
+}
+
 /// The one spelling of a service inside its purpose: `purpose/service` (decision keys, `data-consent`
 /// values, a receipt's `serviceId`).
 pub fn service_id(purpose: &str, service: &str) -> String {

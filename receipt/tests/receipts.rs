@@ -488,3 +488,40 @@ fn pretty(v: &Value) -> String {
     let parsed: serde_json::Value = serde_json::from_str(&v.to_string()).unwrap();
     serde_json::to_string_pretty(&parsed).unwrap() + "\n"
 }
+
+/// Review #1: no text of a receipt, value or key, may hold a C0 control character or DEL (U+0000
+/// cannot even be stored in PostgreSQL `text`); review #8/#16: purpose and service ids follow the
+/// widget's grammar, so no id can forge `a=granted;b` in an export.
+#[test]
+fn control_characters_and_foreign_ids_are_refused() {
+    let key = key_from_seed("control characters");
+    for c in ['\0', '\t', '\n', '\r', '\u{1b}', '\u{1f}', '\u{7f}'] {
+        let mut r = sample_receipt(&key, ID, TS, None, true);
+        r.policy_version = format!("2026{c}11");
+        assert_eq!(Receipt::from_json(&r.to_json()), Err(SchemaError::ControlCharacter("policyVersion".into())));
+        let mut r = sample_receipt(&key, ID, TS, None, true);
+        r.controller.address = Some(format!("14 rue des Fournils{c}75011 Paris"));
+        assert_eq!(Receipt::from_json(&r.to_json()), Err(SchemaError::ControlCharacter("piiControllers".into())));
+        let jws = jws::sign(&key, &r.to_json());
+        assert_eq!(verify(&jws).unwrap_err(), JwsError::Schema(SchemaError::ControlCharacter("piiControllers".into())));
+    }
+    let keyed = with_member(&sample_receipt(&key, ID, TS, None, true).to_json(), "decisions", {
+        json::parse(r#"{"purposes":{"necessary":true,"analy\u0000tics":true},"services":{}}"#).unwrap()
+    });
+    assert_eq!(Receipt::from_json(&keyed), Err(SchemaError::ControlCharacter("decisions".into())));
+    let mut r = sample_receipt(&key, ID, TS, None, true);
+    r.purposes[0].name = "Non-breaking\u{a0}space, \u{e9}, \u{1f600} and U+2028\u{2028} are text".into();
+    assert!(Receipt::from_json(&r.to_json()).is_ok(), "only C0 and DEL are refused");
+
+    for bad in ["ads=granted;analytics", "Analytics", "a b", "caf\u{e9}"] {
+        let mut r = sample_receipt(&key, ID, TS, None, true);
+        r.purposes[1].id = bad.into();
+        r.purpose_decisions[1].0 = bad.into();
+        r.service_decisions[0].0 = format!("{bad}/matomo");
+        assert_eq!(Receipt::from_json(&r.to_json()), Err(SchemaError::Id(bad.into())), "{bad:?}");
+    }
+    let mut r = sample_receipt(&key, ID, TS, None, true);
+    r.purposes[1].services[0].id = "x".repeat(41);
+    r.service_decisions[0].0 = format!("analytics/{}", "x".repeat(41));
+    assert!(matches!(Receipt::from_json(&r.to_json()), Err(SchemaError::Id(_))));
+}

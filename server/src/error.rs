@@ -37,6 +37,9 @@ pub enum AppError {
     /// Nothing there.
     #[error("{0}")]
     NotFound(String),
+    /// The request body did not arrive in time.
+    #[error("the request body did not arrive in time")]
+    BodyTimeout,
     /// A malformed query or path parameter.
     #[error("{0}")]
     BadRequest(String),
@@ -59,6 +62,7 @@ impl AppError {
             AppError::AdminDisabled | AppError::Origin(_) => StatusCode::FORBIDDEN,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -75,6 +79,7 @@ impl AppError {
             AppError::Origin(_) => "origin",
             AppError::NotFound(_) => "not_found",
             AppError::BadRequest(_) => "bad_request",
+            AppError::BodyTimeout => "timeout",
             AppError::Unavailable(_) => "unavailable",
             AppError::Internal(_) => "internal",
         }
@@ -86,7 +91,7 @@ impl IntoResponse for AppError {
         match &self {
             AppError::Internal(e) => tracing::error!(error = %e, "request failed"),
             AppError::Unavailable(e) => tracing::warn!(error = %e, "receipt not stored"),
-            _ => tracing::debug!(code = self.code(), message = %self, "request refused"),
+            _ => tracing::debug!(code = self.code(), message = ?self.to_string(), "request refused"),
         }
         let body = Json(serde_json::json!({ "error": self.code(), "message": self.to_string() }));
         let mut response = (self.status(), body).into_response();

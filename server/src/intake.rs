@@ -28,11 +28,43 @@ pub enum Refusal {
     Jws(JwsError),
     /// `consentTimestamp` too far in the future (by this many seconds).
     Future(i64),
+    /// A value outside the operator's allow-list ([`AllowList`]): which field.
+    NotAllowed(&'static str),
+}
+
+/// Optional allow-lists of `serve` (`--notice-hash`, `--policy-version`, `--controller-url`): when
+/// one is given, a receipt whose value is not in it is refused (422 `not_allowed`), so that only
+/// receipts of this site's notices count. An empty list allows everything.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AllowList {
+    /// Accepted `noticeHash` values.
+    pub notice_hashes: Vec<String>,
+    /// Accepted `policyVersion` values.
+    pub policy_versions: Vec<String>,
+    /// Accepted `piiControllers[0].piiControllerUrl` values.
+    pub controller_urls: Vec<String>,
+}
+
+impl AllowList {
+    /// The first field of `receipt` that a non-empty list does not allow.
+    pub fn check(&self, receipt: &Receipt) -> Result<(), Refusal> {
+        let allowed = |list: &[String], value: &str| list.is_empty() || list.iter().any(|v| v == value);
+        if !allowed(&self.notice_hashes, &receipt.notice_hash) {
+            return Err(Refusal::NotAllowed("noticeHash"));
+        }
+        if !allowed(&self.policy_versions, &receipt.policy_version) {
+            return Err(Refusal::NotAllowed("policyVersion"));
+        }
+        if !allowed(&self.controller_urls, &receipt.controller.policy_url) {
+            return Err(Refusal::NotAllowed("piiControllerUrl"));
+        }
+        Ok(())
+    }
 }
 
 impl Refusal {
     /// Every `error` code, for metrics labels.
-    pub const CODES: [&'static str; 11] = [
+    pub const CODES: [&'static str; 12] = [
         "content_type",
         "too_large",
         "not_text",
@@ -44,6 +76,7 @@ impl Refusal {
         "schema",
         "principal",
         "future_timestamp",
+        "not_allowed",
     ];
 
     /// The stable machine-readable code of the refusal.
@@ -56,10 +89,11 @@ impl Refusal {
             Refusal::Jws(JwsError::Algorithm(_)) => "algorithm",
             Refusal::Jws(JwsError::Type(_)) => "type",
             Refusal::Jws(JwsError::Key(_)) => "key",
-            Refusal::Jws(JwsError::Signature) => "signature",
+            Refusal::Jws(JwsError::Signature | JwsError::HighS) => "signature",
             Refusal::Jws(JwsError::Schema(_)) => "schema",
             Refusal::Jws(JwsError::Principal) => "principal",
             Refusal::Future(_) => "future_timestamp",
+            Refusal::NotAllowed(_) => "not_allowed",
         }
     }
 
@@ -70,7 +104,7 @@ impl Refusal {
             Refusal::ContentType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Refusal::TooLarge | Refusal::Jws(JwsError::TooLarge) => StatusCode::PAYLOAD_TOO_LARGE,
             Refusal::NotText | Refusal::Jws(JwsError::Malformed(_)) => StatusCode::BAD_REQUEST,
-            Refusal::Jws(_) | Refusal::Future(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Refusal::Jws(_) | Refusal::Future(_) | Refusal::NotAllowed(_) => StatusCode::UNPROCESSABLE_ENTITY,
         }
     }
 
@@ -84,6 +118,7 @@ impl Refusal {
             Refusal::Future(s) => {
                 format!("consentTimestamp is {s} s ahead of the server clock (at most {MAX_FUTURE_SECS} s is accepted)")
             }
+            Refusal::NotAllowed(field) => format!("this server does not accept receipts with this {field}"),
         }
     }
 }
@@ -101,6 +136,11 @@ pub struct Admitted {
 
 /// Checks a posted body at server time `now` (seconds since the epoch).
 pub fn admit(body: &[u8], now: i64) -> Result<Admitted, Refusal> {
+    admit_allowed(body, now, &AllowList::default())
+}
+
+/// [`admit`], and the operator's allow-lists.
+pub fn admit_allowed(body: &[u8], now: i64, allow: &AllowList) -> Result<Admitted, Refusal> {
     if body.len() > MAX_JWS_BYTES {
         return Err(Refusal::TooLarge);
     }
@@ -110,6 +150,7 @@ pub fn admit(body: &[u8], now: i64) -> Result<Admitted, Refusal> {
     if ahead > MAX_FUTURE_SECS {
         return Err(Refusal::Future(ahead));
     }
+    allow.check(&verified.receipt)?;
     Ok(Admitted { jws: text.to_string(), receipt_hash: jws::receipt_hash(text), receipt: verified.receipt })
 }
 

@@ -21,11 +21,14 @@
 //!
 //! * [`ledger`]: Merkle hashing, frontier, proofs and tree heads, pure and tested against RFC 9162;
 //! * [`db`]: SQLite or PostgreSQL through one set of SQL statements, migrations at start-up;
-//! * [`keys`]: the server's ES256 key, made on first start and kept in the database;
+//! * [`keys`]: the server's ES256 key, made on first start and kept in the database, or outside
+//!   it ([`key_file`]);
 //! * [`routes`]: one router per resource, merged by [`app`]; [`error::AppError`] is the one
 //!   error type the handlers return;
-//! * [`export`]: auditor exports; [`time`]: the server's clock and calendar dates; [`metrics`],
+//! * [`client_ip`]: which client a request is from (forwarding headers, trusted proxies);
+//! * [`export`]: auditor exports; [`secret`]: the admin token, never printed; [`time`]: the server's clock and calendar dates; [`metrics`],
 //!   [`ratelimit`]: operations;
+//! * [`listener`]: connections, their cap and timeouts;
 //! * [`serve`], [`verify`]: the `serve`, `verify` and `export` commands; `main.rs` only parses the
 //!   command line.
 //!
@@ -36,15 +39,19 @@
 
 pub mod ack;
 pub mod chain;
+pub mod client_ip;
 pub mod db;
 pub mod error;
 pub mod export;
 pub mod intake;
+pub mod key_file;
 pub mod keys;
 pub mod ledger;
+pub mod listener;
 pub mod metrics;
 pub mod ratelimit;
 pub mod routes;
+pub mod secret;
 pub mod serve;
 pub mod state;
 pub mod time;

@@ -9,7 +9,7 @@ use clap::{Parser, Subcommand};
 use consentry_server::db::{Db, Open};
 use consentry_server::export::{self, parse_bound, Format};
 use consentry_server::serve::{serve, ServeOptions};
-use consentry_server::verify::verify;
+use consentry_server::verify::{parse_jwks, parse_tree_head, verify_trusting, Trust};
 use futures_util::TryStreamExt;
 
 /// Consentry receipt server: verifies, keeps and proves consent receipts.
@@ -26,12 +26,19 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Serve the API.
-    Serve(ServeOptions),
+    Serve(Box<ServeOptions>),
     /// Recompute the whole log and check every receipt, node, tree head and ack.
     Verify {
         /// The database to check.
         #[arg(long)]
         database: String,
+        /// The server's JWKS obtained earlier (a file): signatures must be by that key, not merely
+        /// by the key the database holds.
+        #[arg(long, value_name = "FILE")]
+        jwks: Option<std::path::PathBuf>,
+        /// A tree head obtained earlier, `TREE_SIZE:ROOT_HASH`: the log must contain it.
+        #[arg(long, value_name = "SIZE:ROOT", value_parser = parse_tree_head)]
+        expect_sth: Option<(u64, [u8; 32])>,
     },
     /// Write every receipt (or a range of consentTimestamp) to standard output.
     Export {
@@ -72,12 +79,23 @@ fn main() -> ExitCode {
 async fn run(command: Command) -> Result<ExitCode, Box<dyn std::error::Error>> {
     match command {
         Command::Serve(options) => {
-            serve(options).await?;
+            serve(*options).await?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Verify { database } => {
+        Command::Verify { database, jwks, expect_sth } => {
+            let key = match jwks {
+                Some(path) => {
+                    Some(parse_jwks(&std::fs::read_to_string(&path)?).map_err(|e| format!("{}: {e}", path.display()))?)
+                }
+                None => None,
+            };
+            if key.is_none() {
+                println!(
+                    "verify: note: checking signatures with the key stored in the database; pass --jwks to pin it"
+                );
+            }
             let db = Db::connect(&database, Open::Existing).await?;
-            let report = verify(&db).await?;
+            let report = verify_trusting(&db, &Trust { key, tree_head: expect_sth }).await?;
             let root = consentry_receipt::b64::encode(&report.root);
             for p in &report.problems {
                 println!("problem: {p}");

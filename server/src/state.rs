@@ -1,39 +1,71 @@
 //! What every request handler shares: the database, the log writer, the server key, the metrics
 //! and the settings of `serve`. Cheap to clone (one `Arc`).
 
+use std::net::{IpAddr, SocketAddr};
 use std::ops::Deref;
 use std::sync::Arc;
+use std::time::Duration;
 
-use axum::http::HeaderName;
+use axum::extract::ConnectInfo;
+use axum::http::{HeaderMap, HeaderName};
 
+use crate::client_ip::{ClientAddressing, Network};
 use crate::db::{self, Db};
+use crate::intake::AllowList;
 use crate::keys::ServerKey;
 use crate::metrics::Metrics;
 use crate::ratelimit::RateLimit;
+use crate::secret::AdminToken;
 use crate::time::now_ms;
 use crate::writer::{StartError, Writer, WriterThread};
+
+/// Failed admin authentications a client may make at once...
+pub const ADMIN_FAILURES_BURST: u32 = 10;
+/// ... and afterwards per second (one every ten seconds).
+pub const ADMIN_FAILURES_PER_SEC: f64 = 0.1;
 
 /// The settings of a running server.
 #[derive(Debug)]
 pub struct Settings {
     /// Browser origins allowed to post receipts (exact `scheme://host[:port]`).
     pub allowed_origins: Vec<String>,
-    /// The auditors' bearer token; `None` turns the admin endpoints off.
-    pub admin_token: Option<String>,
+    /// The auditors' bearer token; `None` turns the admin endpoints off. `Debug` never shows it.
+    pub admin_token: Option<AdminToken>,
+    /// Failed admin authentications per client: each failure takes a token, and a client without
+    /// one is answered 429 until it refills.
+    pub admin_failures: RateLimit,
     /// The per-client limit on posted receipts.
     pub rate_limit: RateLimit,
-    /// A header naming the client address (last entry wins), when behind a trusted proxy.
+    /// A header naming the client address, when behind a proxy ([`crate::client_ip`]).
     pub client_ip_header: Option<HeaderName>,
+    /// The proxies whose `client_ip_header` is believed; empty = every peer's.
+    pub trusted_proxies: Vec<Network>,
+    /// How long a client has to send a receipt's body (408 after).
+    pub body_timeout: Duration,
+    /// The operator's allow-lists of notice hashes, policy versions, controllers (empty: any).
+    pub allow: AllowList,
 }
 
 impl Settings {
+    /// The client a request comes from ([`crate::client_ip`]): the forwarding header behind the
+    /// trusted proxies, else the peer.
+    pub fn client_address(&self, headers: &HeaderMap, peer: Option<&ConnectInfo<SocketAddr>>) -> IpAddr {
+        let addressing =
+            ClientAddressing { header: self.client_ip_header.as_ref(), trusted_proxies: &self.trusted_proxies };
+        addressing.client(headers, peer)
+    }
+
     /// Settings for tests and tools: no origins, no admin token, no rate limit.
     pub fn unrestricted() -> Self {
         Settings {
             allowed_origins: Vec::new(),
             admin_token: None,
+            admin_failures: RateLimit::new(ADMIN_FAILURES_PER_SEC, ADMIN_FAILURES_BURST),
             rate_limit: RateLimit::new(0.0, 1),
             client_ip_header: None,
+            trusted_proxies: Vec::new(),
+            body_timeout: Duration::from_secs(10),
+            allow: AllowList::default(),
         }
     }
 }
@@ -68,7 +100,17 @@ impl AppState {
     /// Loads (or makes) the server key and starts the log writer. The writer task ends once every
     /// clone of the state is dropped; join the thread to know its last batch is answered.
     pub async fn start(db: Db, settings: Settings) -> Result<(AppState, WriterThread), StartError> {
-        let key = Arc::new(db::key::load_or_create(&db, now_ms()).await?);
+        let key = db::key::load_or_create(&db, now_ms()).await?;
+        AppState::start_with_key(db, settings, key).await
+    }
+
+    /// Like [`AppState::start`] with a key loaded elsewhere ([`crate::key_file`]).
+    pub async fn start_with_key(
+        db: Db,
+        settings: Settings,
+        key: ServerKey,
+    ) -> Result<(AppState, WriterThread), StartError> {
+        let key = Arc::new(key);
         let metrics = Arc::new(Metrics::default());
         let (writer, task) = Writer::spawn(&db, key.clone(), metrics.clone()).await?;
         Ok((AppState(Arc::new(Shared { db, writer, key, metrics, settings })), task))

@@ -4,14 +4,16 @@
 //! Every receipt's JWS is verified again with the receipt rules; its stored columns (id,
 //! principal, time, decisions, hashes, chain link) must match what the JWS says and what the
 //! chain recomputes to; its ack must be the server's signature over its position. The Merkle tree
-//! is rebuilt leaf by leaf: every stored leaf hash and node, the stored frontier, the root of every signed
-//! tree head (whose signature is checked) must match. The chain-break count and the daily rates
-//! are recounted. Memory: a few hundred bytes per receipt (tree levels and chain hashes).
+//! is rebuilt leaf by leaf: every stored leaf hash and node, the stored frontier, the root of every
+//! signed tree head (whose signature is checked) must match, and tree heads must not go back in
+//! time. The chain-break count and the daily rates are recounted. Memory: a few hundred bytes per receipt (tree levels and chain hashes).
 
 use std::collections::{BTreeMap, HashMap};
 
-use consentry_receipt::jws::receipt_hash;
-use consentry_receipt::verifier::verify_with;
+use consentry_receipt::b64;
+use consentry_receipt::jws::{assemble, receipt_hash, JwsError};
+use consentry_receipt::signature::normalize_low_s;
+use consentry_receipt::verifier::{verify_with, Verified};
 use sqlx::Row;
 
 use crate::ack;
@@ -25,6 +27,7 @@ use crate::keys::open;
 use crate::ledger::merkle::leaf_hash;
 use crate::ledger::tree_head::{SignedTreeHead, TreeHead};
 use crate::ledger::{Frontier, Hash};
+use consentry_receipt::PublicJwk;
 
 /// Problems listed in full at most (the rest are counted).
 const SHOWN: usize = 50;
@@ -65,10 +68,64 @@ struct Recount {
     rates: BTreeMap<(i64, String), (u64, u64)>,
 }
 
-/// Verifies the whole log in `db`.
+/// What `verify` trusts that does not come from the database it checks. Without it, the key is
+/// the one stored in the database, and a rewritten history signed with a copy of that key passes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Trust {
+    /// The server's public key, pinned (from `/.well-known/jwks.json` fetched earlier); `None`:
+    /// the key stored in the database.
+    pub key: Option<PublicJwk>,
+    /// A tree head obtained earlier, `(treeSize, rootHash)`: the log must contain it, that is,
+    /// its first `treeSize` leaves must hash to `rootHash`.
+    pub tree_head: Option<(u64, Hash)>,
+}
+
+/// Reads a JWKS document holding exactly one P-256 key (as `/.well-known/jwks.json` serves it).
+pub fn parse_jwks(text: &str) -> Result<PublicJwk, String> {
+    let doc = consentry_receipt::json::parse(text).map_err(|e| format!("not JSON: {e}"))?;
+    let keys = doc.get("keys").and_then(|k| k.as_array()).ok_or("no \"keys\" array")?;
+    let [key] = keys else { return Err(format!("{} keys; pin exactly one", keys.len())) };
+    let member = |name: &str| key.get(name).and_then(|v| v.as_str());
+    if member("kty") != Some("EC") || member("crv") != Some("P-256") {
+        return Err("the key is not an EC P-256 key".into());
+    }
+    let (Some(x), Some(y)) = (member("x"), member("y")) else { return Err("the key lacks x or y".into()) };
+    let jwk = PublicJwk { x: x.to_string(), y: y.to_string() };
+    PublicJwk::from_json(&jwk.to_json()).map_err(|e| e.to_string())
+}
+
+/// Reads `SIZE:ROOT` (`ROOT` base64url, as `/v1/log/sth` gives `treeSize` and `rootHash`).
+pub fn parse_tree_head(text: &str) -> Result<(u64, Hash), String> {
+    let bad = || format!("`{text}` is not SIZE:ROOT (treeSize and base64url rootHash of a signed tree head)");
+    let (size, root) = text.split_once(':').ok_or_else(bad)?;
+    let size: u64 = size.parse().map_err(|_| bad())?;
+    let root: Hash = b64::decode(root).and_then(|b| b.try_into().ok()).ok_or_else(bad)?;
+    if size == 0 {
+        return Err(bad());
+    }
+    Ok((size, root))
+}
+
+/// Verifies the whole log in `db`, with the key stored in it.
 pub async fn verify(db: &Db) -> Result<Report, DbError> {
-    let key = key::load(db).await?;
-    let jwk = key.public_jwk().clone();
+    verify_trusting(db, &Trust::default()).await
+}
+
+/// Verifies the whole log in `db` against what `trust` pins.
+pub async fn verify_trusting(db: &Db, trust: &Trust) -> Result<Report, DbError> {
+    let jwk = match &trust.key {
+        Some(jwk) => jwk.clone(),
+        None => key::load(db)
+            .await
+            .map_err(|e| match e {
+                DbError::Corrupt(m) => {
+                    DbError::Corrupt(format!("{m}: if the key is kept outside, pin its JWKS (--jwks)"))
+                }
+                e => e,
+            })?
+            .public_jwk()
+            .clone(),
+    };
     let mut report = Report::default();
     let heads = all_tree_heads(db).await?;
     let by_size: HashMap<u64, TreeHead> = heads.iter().map(|h| (h.head.size, h.head)).collect();
@@ -76,6 +133,14 @@ pub async fn verify(db: &Db) -> Result<Report, DbError> {
         if !h.is_valid(&jwk) {
             report
                 .problem(format!("tree head {}: signature does not verify or does not state its columns", h.head.size));
+        }
+    }
+    for pair in heads.windows(2) {
+        if pair[1].head.timestamp_ms < pair[0].head.timestamp_ms {
+            report.problem(format!(
+                "tree head {} is timestamped before tree head {}: heads must not go back in time",
+                pair[1].head.size, pair[0].head.size
+            ));
         }
     }
     let mut next_head = heads.iter().map(|h| h.head).peekable();
@@ -104,6 +169,11 @@ pub async fn verify(db: &Db) -> Result<Report, DbError> {
                 }
                 levels[level].push(h);
             });
+            if let Some((size, root)) = trust.tree_head.filter(|(size, _)| *size == frontier.size()) {
+                if frontier.root() != root {
+                    report.problem(format!("the pinned tree head {size}: the first {size} leaves have another root"));
+                }
+            }
             while let Some(h) = next_head.next_if(|h| h.size <= frontier.size()) {
                 if h.size < frontier.size() || h.root != frontier.root() {
                     report.problem(format!("tree head {}: root does not match the receipts", h.size));
@@ -113,6 +183,9 @@ pub async fn verify(db: &Db) -> Result<Report, DbError> {
         }
     }
     report.receipts = frontier.size();
+    if let Some((size, _)) = trust.tree_head.filter(|(size, _)| *size > frontier.size()) {
+        report.problem(format!("the pinned tree head {size} is larger than the log ({} leaves)", frontier.size()));
+    }
     report.root = frontier.root();
     for h in next_head {
         report.problem(format!("tree head {} is larger than the log ({} leaves)", h.size, frontier.size()));
@@ -134,9 +207,25 @@ async fn all_tree_heads(db: &Db) -> Result<Vec<SignedTreeHead>, DbError> {
     }
 }
 
+/// The receipt rules on a stored receipt. Receipts admitted before high-S signatures were refused
+/// may have one; `(r, s)` verifies exactly when `(r, n − s)` does, so such a receipt is checked
+/// through its low-S twin (the stored JWS, which is the leaf, is left as it is).
+fn verify_stored(jws: &str) -> Result<Verified, JwsError> {
+    match verify_with(jws, ring_es256) {
+        Err(JwsError::HighS) => {
+            let (input, signature) = jws.rsplit_once('.').ok_or(JwsError::HighS)?;
+            let mut signature: [u8; 64] =
+                b64::decode(signature).and_then(|s| s.try_into().ok()).ok_or(JwsError::HighS)?;
+            normalize_low_s(&mut signature);
+            verify_with(&assemble(input, &signature), ring_es256)
+        }
+        other => other,
+    }
+}
+
 fn check_receipt(r: &StoredReceipt, recount: &mut Recount, report: &mut Report) {
     let at = format!("leaf {} ({})", r.leaf_index, r.receipt_id);
-    let v = match verify_with(&r.jws, ring_es256) {
+    let v = match verify_stored(&r.jws) {
         Ok(v) => v.receipt,
         Err(e) => return report.problem(format!("{at}: {e}")),
     };

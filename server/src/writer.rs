@@ -142,10 +142,7 @@ async fn run(db: Db, key: Arc<ServerKey>, metrics: Arc<Metrics>, mut rx: mpsc::R
     let mut jobs: Vec<Job> = Vec::with_capacity(MAX_BATCH);
     while rx.recv_many(&mut jobs, MAX_BATCH).await > 0 {
         let started = Instant::now();
-        let items: Vec<batch::Item> =
-            jobs.iter().map(|j| batch::Item { admitted: &j.admitted, received_ms: j.received_ms }).collect();
-        let result = batch::append(&db, &key, &items, now_ms()).await;
-        drop(items);
+        let result = append_jobs(&db, &key, &jobs).await;
         metrics.commit_latency.observe(started.elapsed());
         match result {
             Ok(outcomes) => {
@@ -160,17 +157,45 @@ async fn run(db: Db, key: Arc<ServerKey>, metrics: Arc<Metrics>, mut rx: mpsc::R
                     let _ = job.reply.send(Ok(outcome));
                 }
             }
+            Err(e) if jobs.len() == 1 => fail(&metrics, jobs.drain(..), e),
             Err(e) => {
-                let e = Arc::new(e);
+                // One receipt the database refuses must not fail every other visitor's: append them
+                // one by one, so a bad one fails alone (and a transient failure is retried once).
                 metrics.batch_failures.fetch_add(1, Relaxed);
-                tracing::error!(error = %e, receipts = jobs.len(), "append transaction failed; nothing acknowledged");
+                tracing::warn!(error = %e, receipts = jobs.len(), "append transaction failed; retrying one by one");
                 for job in jobs.drain(..) {
-                    let _ = job.reply.send(Err(WriteError::Storage(e.clone())));
+                    match append_jobs(&db, &key, std::slice::from_ref(&job)).await {
+                        Ok(mut outcomes) => {
+                            metrics.batches.fetch_add(1, Relaxed);
+                            if let Some(outcome) = outcomes.pop() {
+                                count(&metrics, &outcome);
+                                let _ = job.reply.send(Ok(outcome));
+                            }
+                        }
+                        Err(e) => fail(&metrics, std::iter::once(job), e),
+                    }
                 }
             }
         }
     }
     tracing::info!("log writer stopped");
+}
+
+/// One append transaction over `jobs`.
+async fn append_jobs(db: &Db, key: &ServerKey, jobs: &[Job]) -> Result<Vec<Outcome>, DbError> {
+    let items: Vec<batch::Item> =
+        jobs.iter().map(|j| batch::Item { admitted: &j.admitted, received_ms: j.received_ms }).collect();
+    batch::append(db, key, &items, now_ms()).await
+}
+
+/// Answers `jobs` with the failure of their transaction; nothing of theirs was acknowledged.
+fn fail(metrics: &Metrics, jobs: impl Iterator<Item = Job>, e: DbError) {
+    metrics.batch_failures.fetch_add(1, Relaxed);
+    let error = Arc::new(e);
+    for job in jobs {
+        tracing::error!(error = %error, receipt = ?job.admitted.receipt.id, "append transaction failed; nothing acknowledged");
+        let _ = job.reply.send(Err(WriteError::Storage(error.clone())));
+    }
 }
 
 fn count(metrics: &Metrics, outcome: &Outcome) {

@@ -23,7 +23,7 @@ use consentry_server::ledger::Hash;
 use consentry_server::verify::verify;
 use consentry_server::Settings;
 
-const TOKEN: &str = "test-admin-token-0123456789";
+const TOKEN: &str = "test-admin-token-0123456789abcdef0123";
 
 fn settings() -> Settings {
     Settings {
@@ -295,4 +295,40 @@ async fn verify_detects_tampering() {
         let report = verify(&tampered).await.unwrap();
         assert!(report.problem_count > 0, "not detected: {sql}");
     }
+}
+
+/// Review #18: a principal's history comes a page at a time, so one request never loads every
+/// receipt an attacker planted under one key.
+#[tokio::test]
+async fn a_principal_history_is_paginated() {
+    let app = consentry_server::app(state(fresh_db(Kind::Sqlite).await, settings()).await);
+    let receipts = chain("paged", 7000, 5);
+    for jws in &receipts {
+        accept(&app, jws).await;
+    }
+    accept(&app, &chain("someone else", 7100, 1).remove(0)).await;
+    let principal = consentry_receipt::jws::public_jwk(&key_from_seed("paged")).thumbprint();
+    let mut after: Option<u64> = None;
+    let mut seen = Vec::new();
+    let mut pages = 0;
+    loop {
+        let query = after.map_or(String::new(), |a| format!("&after={a}"));
+        let page = get(&app, &format!("/v1/principals/{principal}/receipts?limit=2{query}"), Some(TOKEN)).await;
+        assert_eq!(page.status, 200, "{}", page.text);
+        let page = page.json();
+        let listed = page["receipts"].as_array().unwrap();
+        assert!(listed.len() <= 2 && page["count"].as_u64() == Some(listed.len() as u64), "{page}");
+        seen.extend(listed.iter().map(|r| r["jws"].as_str().unwrap().to_string()));
+        pages += 1;
+        match page["next"].as_u64() {
+            Some(next) => after = Some(next),
+            None => break,
+        }
+        assert!(pages < 10, "pagination does not end");
+    }
+    assert_eq!((seen, pages), (receipts, 3), "5 receipts in pages of 2");
+    let whole = get(&app, &format!("/v1/principals/{principal}/receipts"), Some(TOKEN)).await.json();
+    assert_eq!((whole["count"].as_u64(), whole["next"].as_u64()), (Some(5), None), "{whole}");
+    let too_many = get(&app, &format!("/v1/principals/{principal}/receipts?limit=100000"), Some(TOKEN)).await;
+    assert_eq!(too_many.status, 400);
 }

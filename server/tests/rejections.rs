@@ -28,6 +28,19 @@ async fn every_refusal_is_a_clear_4xx_and_stores_nothing() {
     let mut wrong_principal = sample_receipt(&key, &id(1), now(), None, true);
     wrong_principal.principal = other;
     let future = sample_jws(&key, &id(1), now() + 3600, None, true);
+    let with_purpose_id = |purpose: &str| {
+        let mut r = sample_receipt(&key, &id(1), now(), None, true);
+        r.purposes[1].id = purpose.into();
+        r.purpose_decisions[1].0 = purpose.into();
+        r.service_decisions[0].0 = format!("{purpose}/matomo");
+        jws::sign(&key, &r.to_json())
+    };
+    let with_service_id = |service: &str| {
+        let mut r = sample_receipt(&key, &id(1), now(), None, true);
+        r.purposes[1].services[0].id = service.into();
+        r.service_decisions[0].0 = format!("analytics/{service}");
+        jws::sign(&key, &r.to_json())
+    };
 
     let cases: Vec<(&str, String, u16, &str)> = vec![
         ("alg none", rebuild(&with(&h, "alg", Value::str("none")), &p, ""), 422, "algorithm"),
@@ -53,6 +66,10 @@ async fn every_refusal_is_a_clear_4xx_and_stores_nothing() {
         ("timestamp an hour ahead", future, 422, "future_timestamp"),
         ("schema: unknown field", jws::sign(&key, &with(&p, "extra", Value::Null)), 422, "schema"),
         ("schema: missing field", jws::sign(&key, &without(&p, "noticeHash")), 422, "schema"),
+        ("schema: a purpose id forging CSV flags", with_purpose_id("ads=granted;analytics"), 422, "schema"),
+        ("schema: an upper-case purpose id", with_purpose_id("Analytics"), 422, "schema"),
+        ("schema: a purpose id of 41 characters", with_purpose_id(&"a".repeat(41)), 422, "schema"),
+        ("schema: a service id with a space", with_service_id("mato mo"), 422, "schema"),
         ("not a compact JWS", "not-a-jws".into(), 400, "malformed"),
         ("header parameter not allowed", rebuild(&with(&h, "kid", Value::str("x")), &p, &sig), 400, "malformed"),
         ("too large", "x".repeat(MAX_JWS_BYTES + 1), 413, "too_large"),
@@ -167,4 +184,45 @@ async fn only_configured_origins_may_post() {
         send(&app, Request::get("/v1/export").header("origin", "https://shop.example").body(Body::empty()).unwrap())
             .await;
     assert!(admin.headers.get("access-control-allow-origin").is_none(), "no CORS on admin routes");
+}
+
+/// Review #8: with allow-lists, only receipts of this site's notice, policy and controller count.
+#[tokio::test]
+async fn allow_lists_refuse_other_sites_receipts() {
+    let key = key_from_seed("allow lists");
+    let mine = sample_receipt(&key, &id(1), now(), None, true);
+    let allow = consentry_server::intake::AllowList {
+        notice_hashes: vec![mine.notice_hash.clone()],
+        policy_versions: vec![mine.policy_version.clone(), "2027-01".into()],
+        controller_urls: vec![mine.controller.policy_url.clone()],
+    };
+    let app = consentry_server::app(
+        state(fresh_db(Kind::Sqlite).await, Settings { allow, ..Settings::unrestricted() }).await,
+    );
+    let mut n = 1;
+    let mut post_changed = |change: &dyn Fn(&mut consentry_receipt::Receipt)| {
+        n += 1;
+        let mut r = sample_receipt(&key, &id(n), now(), None, true);
+        change(&mut r);
+        jws::sign(&key, &r.to_json())
+    };
+    let cases = [
+        (post_changed(&|_| {}), 200, None),
+        (post_changed(&|r| r.notice_hash = sha256_b64(b"another notice")), 422, Some("not_allowed")),
+        (post_changed(&|r| r.policy_version = "1999-01".into()), 422, Some("not_allowed")),
+        (
+            post_changed(&|r| r.controller.policy_url = "https://elsewhere.example/privacy".into()),
+            422,
+            Some("not_allowed"),
+        ),
+        (post_changed(&|r| r.policy_version = "2027-01".into()), 200, None),
+    ];
+    for (i, (jws, status, code)) in cases.iter().enumerate() {
+        let reply = post(&app, jws).await;
+        assert_eq!(reply.status.as_u16(), *status, "case {i}: {}", reply.text);
+        if let Some(code) = code {
+            assert_eq!(reply.json()["error"].as_str(), Some(*code));
+        }
+    }
+    assert_eq!(get(&app, "/healthz", None).await.json()["treeSize"], 2);
 }

@@ -121,14 +121,15 @@ async fn key_from_pair(pair: &JsValue) -> Result<SigningKey> {
 }
 
 impl SigningKey {
-    /// ES256 over `data`: the 64-byte `r ‖ s`.
+    /// ES256 over `data`: the 64-byte `r ‖ s`, with `s` normalised to the low half.
     pub async fn sign(&self, data: &[u8]) -> Result<Vec<u8>> {
         let alg = algorithm(&[("name", "ECDSA"), ("hash", "SHA-256")])?;
         let sig = settle(subtle()?.sign_with_object_and_u8_array(&alg, &self.private, data)).await?;
         let bytes = Uint8Array::new(&sig).to_vec();
-        if bytes.len() != 64 {
-            return Err(CryptoError::SignatureLength(bytes.len()));
-        }
-        Ok(bytes)
+        let mut signature: [u8; 64] =
+            bytes.as_slice().try_into().map_err(|_| CryptoError::SignatureLength(bytes.len()))?;
+        // WebCrypto's `s` may be in either half; receipt servers accept only the low one.
+        consentry_receipt::signature::normalize_low_s(&mut signature);
+        Ok(signature.to_vec())
     }
 }

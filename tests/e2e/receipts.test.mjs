@@ -280,3 +280,48 @@ test('pending receipts leave with keepalive when the page goes away', async (t) 
   const { payload } = await verify(post.body);
   assert.equal(payload.collectionMethod, 'banner:accept-all');
 });
+
+// P-256's group order; a signature whose s is above n/2 has a twin (n − s) that verifies too.
+const P256_N = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
+
+test('every signature is low-S (no malleable twin), across several receipts', async (t) => {
+  const from = endpoint.received.length;
+  const { page } = await env.open(t, { config: configWithEndpoint() });
+  await waitForBanner(page);
+  for (let i = 0; i < 4; i++) {
+    await page.evaluate((n) => (n % 2 ? window.consentry.rejectAll() : window.consentry.acceptAll()), i);
+    await distinctReceiptsFor(i + 1, from);
+  }
+  const posts = await distinctReceiptsFor(4, from);
+  for (const post of posts) {
+    await verify(post.body);
+    const s = BigInt('0x' + Buffer.from(post.body.split('.')[2], 'base64url').subarray(32).toString('hex'));
+    assert.ok(s <= P256_N / 2n, `s is in the lower half (${s.toString(16)})`);
+  }
+  expectNoPageErrors(page);
+});
+
+test('a receipt the endpoint refuses (409) is kept, reported and downloadable; the next one is still sent', async (t) => {
+  const from = endpoint.received.length;
+  const { page } = await env.open(t, { config: configWithEndpoint() });
+  await waitForBanner(page);
+  endpoint.setStatus(409);
+  t.after(() => endpoint.setStatus(null));
+  await bannerButton(page, 'accept-all').click();
+  const [refused] = await distinctReceiptsFor(1, from);
+  const refusedId = (await verify(refused.body)).payload.consentReceiptID;
+  const errors = await eventually(async () => {
+    const e = await page.evaluate(() => window.__e2e.events.filter((x) => x.type === 'consentry:error'));
+    return e.length > 0 && e;
+  }, { message: 'the refusal to be reported' });
+  assert.match(errors[0].detail.message, new RegExp(`refused receipt ${refusedId} \\(HTTP 409`));
+  const st = await state(page);
+  assert.equal(st.receipts.rejected, 1, 'kept, marked rejected');
+  assert.equal(st.receipts.latest.id, refusedId, 'still the latest receipt the visitor can see and download');
+  endpoint.setStatus(null);
+  await page.evaluate(() => window.consentry.rejectAll());
+  const [, next] = await distinctReceiptsFor(2, from);
+  const { payload } = await verify(next.body);
+  assert.equal(payload.prevReceiptHash, sha256b64url(refused.body), 'the browser chain links through the refused receipt');
+  await eventually(async () => (await state(page)).receipts.delivered === 1, { message: 'the next receipt delivered' });
+});

@@ -18,7 +18,7 @@ import { baseConfig } from './support/config.mjs';
 
 const env = useEnvironment();
 const BIN = process.env.CONSENTRY_SERVER_BIN ?? path.join(ROOT, 'target', 'debug', 'consentry-server');
-const TOKEN = 'e2e-admin-token-0123456789';
+const TOKEN = 'e2e-admin-token-0123456789-abcdefghij';
 let server;
 let base;
 let dir;

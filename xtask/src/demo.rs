@@ -24,7 +24,7 @@ const PORT: &str = "8080";
 /// Where the receipt server listens.
 const SERVER_ADDRESS: &str = "127.0.0.1:8787";
 /// The admin token of the demo server when `CONSENTRY_ADMIN_TOKEN` is not set.
-const DEMO_ADMIN_TOKEN: &str = "consentry-demo-admin-token";
+const DEMO_ADMIN_TOKEN: &str = "consentry-demo-admin-token-for-local-use";
 
 /// One long-running process of the demo.
 struct Service {

@@ -1,6 +1,8 @@
 //! A small typed reader over [`crate::json::Value`] that tracks the JSON path of every field,
 //! so that each refusal names the exact field and rule. Unknown fields are refused.
 
+use consentry_receipt::payload::is_control_character;
+
 use crate::json::Value;
 
 use super::{ConfigError, Text};
@@ -128,9 +130,14 @@ pub(crate) fn text_at(value: &Value, path: &str, languages: &[String]) -> Result
     }
 }
 
-/// Reads `value` as a non-empty string.
+/// Reads `value` as a non-empty string without control characters: a text is shown as one line,
+/// and a receipt, which quotes names, retention, recipients and the controller, refuses them.
 pub(crate) fn string_at(value: &Value, path: &str) -> Result<String> {
     match value {
+        Value::String(s) if s.chars().any(is_control_character) => {
+            let c = s.chars().find(|&c| is_control_character(c)).map_or(0, u32::from);
+            Err(ConfigError::new(path, format!("contains the control character U+{c:04X} (a line break, tab, …): write the text on one line")))
+        }
         Value::String(s) if !s.trim().is_empty() => Ok(s.clone()),
         Value::String(_) => Err(ConfigError::new(path, "must not be empty")),
         other => Err(ConfigError::new(path, format!("must be a string, found {}", kind(other)))),

@@ -180,3 +180,17 @@ fn wrong_types_are_named() {
 fn fixture_helper_is_valid() {
     assert_eq!(config().purposes[2].id.as_str(), "marketing");
 }
+
+#[test]
+fn control_characters_in_texts_are_refused_with_their_path() {
+    // A receipt quotes these texts and refuses control characters: the configuration is refused
+    // first, naming the field, rather than every receipt of the site later.
+    let address = refused(|v| v["controller"]["address"] = json!("1 rue de la Paix\n75002 Paris"));
+    assert_eq!(address.path, "controller.address");
+    assert!(address.rule.contains("U+000A"), "{}", address.rule);
+    let name = refused(|v| v["purposes"][1]["name"]["fr"] = json!("Mesure\td'audience"));
+    assert_eq!(name.path, "purposes[1].name.fr");
+    assert!(name.rule.contains("U+0009"));
+    let nul = refused(|v| v["policy_version"] = json!("2026\u{0}"));
+    assert_eq!(nul.path, "policy_version");
+}

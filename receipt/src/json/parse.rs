@@ -105,7 +105,7 @@ impl Parser<'_> {
         // position, so the first duplicate is the first error in the text, and is reported as it always was.
         if let Some(i) = first_duplicate(&members) {
             self.pos = key_starts[i];
-            return Err(self.error(&format!("duplicate key \"{}\"", members[i].0)));
+            return Err(self.error(&format!("duplicate key {:?}", members[i].0)));
         }
         read.map(|()| Value::Object(members))
     }

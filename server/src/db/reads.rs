@@ -56,17 +56,24 @@ pub struct StoredReceipt {
 const RECEIPT_COLUMNS: &str = "leaf_index, receipt_id, principal, consent_ts, received_ms, collection_method, \
      policy_version, decisions, prev_receipt_hash, receipt_hash, chain, sth_size, jws, ack, leaf_hash";
 
-/// The stored JWS and answer of each of `ids` that is in the log.
+/// A receipt's identity for idempotency: `(piiPrincipalId, consentReceiptID)`. Ids are chosen by
+/// browsers, so the same id under two principals is two receipts, and no key can take another's id.
+pub type ReceiptKey = (String, String);
+
+/// The stored JWS and answer of each of `keys` (`(principal, id)`) that is in the log.
 pub async fn stored_answers<'c>(
     ex: impl Executor<'c, Database = Any>,
     backend: Backend,
-    ids: &[&str],
-) -> Result<HashMap<String, (String, Answer)>, DbError> {
-    if ids.is_empty() {
+    keys: &[(&str, &str)],
+) -> Result<HashMap<ReceiptKey, (String, Answer)>, DbError> {
+    if keys.is_empty() {
         return Ok(HashMap::new());
     }
+    let mut ids: Vec<&str> = keys.iter().map(|(_, id)| *id).collect();
+    ids.sort_unstable();
+    ids.dedup();
     let sql = format!(
-        "SELECT r.receipt_id, r.jws, r.leaf_index, r.chain, r.ack, t.tree_size, t.root_hash, t.timestamp_ms \
+        "SELECT r.receipt_id, r.jws, r.leaf_index, r.chain, r.ack, t.tree_size, t.root_hash, t.timestamp_ms, r.principal \
          FROM receipts r JOIN tree_heads t ON t.tree_size = r.sth_size WHERE r.receipt_id IN ({})",
         Placeholders::new(backend).list(ids.len())
     );
@@ -74,6 +81,7 @@ pub async fn stored_answers<'c>(
         bind_all(sqlx::query(&sql), ids.iter().map(|i| Param::Text(i.to_string())).collect()).fetch_all(ex).await?;
     let mut out = HashMap::new();
     for row in rows {
+        let principal: String = row.try_get(8)?;
         let chain: String = row.try_get(3)?;
         let head = TreeHead {
             size: to_u64(row.try_get(5)?, "tree size")?,
@@ -87,15 +95,19 @@ pub async fn stored_answers<'c>(
             link: Link::parse(&chain).ok_or_else(|| DbError::Corrupt(format!("chain value {chain:?}")))?,
             ack: row.try_get(4)?,
         };
-        out.insert(answer.receipt_id.clone(), (row.try_get(1)?, answer));
+        out.insert((principal, answer.receipt_id.clone()), (row.try_get(1)?, answer));
     }
     Ok(out)
 }
 
-/// A receipt by `consentReceiptID`.
-pub async fn receipt_by_id(db: &Db, id: &str) -> Result<Option<StoredReceipt>, DbError> {
-    let sql = format!("SELECT {RECEIPT_COLUMNS} FROM receipts WHERE receipt_id = $1");
-    Ok(sqlx::query_as(&sql).bind(id).fetch_optional(&db.pool).await?)
+/// The receipts with `consentReceiptID` `id` (of `principal` when given), in log order, at most two:
+/// enough to tell "none", "this one" and "ambiguous, name the principal" apart.
+pub async fn receipts_by_id(db: &Db, id: &str, principal: Option<&str>) -> Result<Vec<StoredReceipt>, DbError> {
+    let sql = format!(
+        "SELECT {RECEIPT_COLUMNS} FROM receipts WHERE receipt_id = $1 AND ($2 = '' OR principal = $2) \
+         ORDER BY leaf_index LIMIT 2"
+    );
+    Ok(sqlx::query_as(&sql).bind(id).bind(principal.unwrap_or("")).fetch_all(&db.pool).await?)
 }
 
 /// A page of receipts in log order after `after` (exclusive; `None` from the start), with
@@ -114,10 +126,14 @@ pub async fn receipts_page(
     Ok(sqlx::query_as(&sql).bind(after).bind(from).bind(to).bind(limit).fetch_all(&db.pool).await?)
 }
 
-/// Every receipt of one principal, in log order, at most `limit`.
-pub async fn history(db: &Db, principal: &str, limit: i64) -> Result<Vec<StoredReceipt>, DbError> {
-    let sql = format!("SELECT {RECEIPT_COLUMNS} FROM receipts WHERE principal = $1 ORDER BY leaf_index LIMIT $2");
-    Ok(sqlx::query_as(&sql).bind(principal).bind(limit).fetch_all(&db.pool).await?)
+/// One principal's receipts in log order after leaf `after` (exclusive; `None` from the first), at
+/// most `limit`: a page, through the `(principal, leaf_index)` index.
+pub async fn history(db: &Db, principal: &str, after: Option<u64>, limit: i64) -> Result<Vec<StoredReceipt>, DbError> {
+    let sql = format!(
+        "SELECT {RECEIPT_COLUMNS} FROM receipts WHERE principal = $1 AND leaf_index > $2 ORDER BY leaf_index LIMIT $3"
+    );
+    let after = after.map_or(-1, to_i64);
+    Ok(sqlx::query_as(&sql).bind(principal).bind(after).bind(limit).fetch_all(&db.pool).await?)
 }
 
 /// One row of the daily rates.

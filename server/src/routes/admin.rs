@@ -2,14 +2,20 @@
 //!
 //! * `GET /v1/export?format=jsonl|csv[&from=…][&to=…]`: every receipt, streamed;
 //! * `GET /v1/stats/consent-rates[?from=…][&to=…]`: granted/refused per purpose per UTC day;
-//! * `GET /v1/principals/{principal}/receipts`: one principal's history with its chain links.
+//! * `GET /v1/principals/{principal}/receipts[?after=LEAF][&limit=N]`: one principal's history with
+//!   its chain links, a page at a time (`next` is the `after` of the next page).
 //!
 //! `from` (inclusive) and `to` (exclusive) are `YYYY-MM-DD` or seconds since the epoch, and apply to
 //! `consentTimestamp`. Without a configured token these endpoints answer 403. The token is
-//! compared in constant time (over SHA-256 digests, so the length does not leak either).
+//! compared in constant time (over SHA-256 digests, so the length does not leak either). Failed
+//! attempts are counted per client (`Settings::admin_failures`): past the burst, that client gets
+//! 429 until its allowance refills, whatever token it presents.
+
+use std::net::SocketAddr;
+use std::time::Instant;
 
 use axum::body::Body;
-use axum::extract::{Path, Query, Request, State};
+use axum::extract::{ConnectInfo, Path, Query, Request, State};
 use axum::http::header;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -26,8 +32,10 @@ use crate::export::{self, parse_bound, ExportedReceipt, Format};
 use crate::state::AppState;
 use crate::time::format_day;
 
-/// Receipts returned by one history request at most.
-const HISTORY_LIMIT: i64 = 10_000;
+/// Receipts in one page of a principal's history unless `limit` says otherwise...
+const HISTORY_PAGE: u32 = 100;
+/// ... and at most (a receipt is up to 32 KiB: a page stays under ~32 MiB).
+const HISTORY_MAX_PAGE: u32 = 1000;
 
 /// The admin router, with its token check.
 pub fn router(state: AppState) -> Router<AppState> {
@@ -40,14 +48,21 @@ pub fn router(state: AppState) -> Router<AppState> {
 
 async fn require_admin(State(state): State<AppState>, request: Request, next: Next) -> Result<Response, AppError> {
     let Some(token) = &state.settings.admin_token else { return Err(AppError::AdminDisabled) };
+    let now = Instant::now();
+    let client =
+        state.settings.client_address(request.headers(), request.extensions().get::<ConnectInfo<SocketAddr>>());
+    // A client that failed too often waits, whatever it presents now: guessing costs time.
+    state.settings.admin_failures.available(client, now).map_err(AppError::RateLimited)?;
     let given = request
         .headers()
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .unwrap_or("");
-    let same: bool = Sha256::digest(given.as_bytes()).ct_eq(&Sha256::digest(token.as_bytes())).into();
+    let same: bool = Sha256::digest(given.as_bytes()).ct_eq(&Sha256::digest(token.expose().as_bytes())).into();
     if !same {
+        tracing::warn!(%client, "admin authentication failed");
+        state.settings.admin_failures.check(client, now).map_err(AppError::RateLimited)?;
         return Err(AppError::Unauthorized);
     }
     Ok(next.run(request).await)
@@ -119,19 +134,27 @@ impl From<DailyRate> for DailyRateRow {
     }
 }
 
-/// `GET /v1/principals/{principal}/receipts`: one principal's receipts in log order, as the JSON
-/// Lines export shows them.
+/// `GET /v1/principals/{principal}/receipts`: one page of a principal's receipts in log order, as
+/// the JSON Lines export shows them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct History<'a> {
-    /// Receipts whose chain link is a break.
+    /// Receipts of this page whose chain link is a break.
     pub chain_breaks: usize,
     /// Receipts listed.
     pub count: usize,
+    /// `after` for the next page, `null` on the last one.
+    pub next: Option<u64>,
     /// The principal asked for.
     pub principal: &'a str,
     /// The receipts.
     pub receipts: Vec<ExportedReceipt<'a>>,
+}
+
+#[derive(Deserialize)]
+struct Page {
+    after: Option<u64>,
+    limit: Option<u32>,
 }
 
 async fn rates(State(state): State<AppState>, Query(q): Query<Range>) -> Result<Json<ConsentRates>, AppError> {
@@ -141,15 +164,24 @@ async fn rates(State(state): State<AppState>, Query(q): Query<Range>) -> Result<
     Ok(Json(ConsentRates { days: rows.into_iter().map(DailyRateRow::from).collect() }))
 }
 
-async fn history(State(state): State<AppState>, Path(principal): Path<String>) -> Result<Response, AppError> {
-    let rows = reads::history(&state.db, &principal, HISTORY_LIMIT).await?;
-    if rows.is_empty() {
-        return Err(AppError::NotFound(format!("no receipts of principal {principal}")));
+async fn history(
+    State(state): State<AppState>,
+    Path(principal): Path<String>,
+    Query(page): Query<Page>,
+) -> Result<Response, AppError> {
+    let limit = page.limit.unwrap_or(HISTORY_PAGE);
+    if !(1..=HISTORY_MAX_PAGE).contains(&limit) {
+        return Err(AppError::BadRequest(format!("limit must be 1 to {HISTORY_MAX_PAGE}")));
+    }
+    let rows = reads::history(&state.db, &principal, page.after, i64::from(limit)).await?;
+    if rows.is_empty() && page.after.is_none() {
+        return Err(AppError::NotFound(format!("no receipts of principal {principal:?}")));
     }
     let chain_breaks = rows.iter().filter(|r| r.chain.starts_with("break")).count();
+    let next = if rows.len() == limit as usize { rows.last().map(|r| r.leaf_index) } else { None };
     let receipts: Vec<ExportedReceipt> = rows.iter().map(ExportedReceipt::from).collect();
     // Serialized here, while the rows it borrows are alive.
-    let body = History { chain_breaks, count: receipts.len(), principal: &principal, receipts };
+    let body = History { chain_breaks, count: receipts.len(), next, principal: &principal, receipts };
     Ok(Json(body).into_response())
 }
 
@@ -173,13 +205,14 @@ mod tests {
         let history = History {
             chain_breaks: 0,
             count: 1,
+            next: None,
             principal: "p-1",
             receipts: rows.iter().map(ExportedReceipt::from).collect(),
         };
         let line = export::line(Format::Jsonl, &rows[0]);
         assert_eq!(
             serde_json::to_string(&history).unwrap(),
-            format!(r#"{{"chainBreaks":0,"count":1,"principal":"p-1","receipts":[{}]}}"#, line.trim_end())
+            format!(r#"{{"chainBreaks":0,"count":1,"next":null,"principal":"p-1","receipts":[{}]}}"#, line.trim_end())
         );
     }
 }

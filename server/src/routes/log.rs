@@ -4,7 +4,8 @@
 //!
 //! * `GET /.well-known/jwks.json`
 //! * `GET /v1/log/sth` (latest) and `GET /v1/log/sth/{size}`
-//! * `GET /v1/log/inclusion?id=RECEIPT_ID|leafIndex=N[&treeSize=N]`
+//! * `GET /v1/log/inclusion?id=RECEIPT_ID[&principal=P]|leafIndex=N[&treeSize=N]` (an id is unique
+//!   per principal: `principal` is needed only when two principals used the same id)
 //! * `GET /v1/log/consistency?first=M[&second=N]`
 
 use axum::extract::{Path, Query, State};
@@ -131,6 +132,7 @@ fn b64s(hashes: &[Hash]) -> Vec<String> {
 #[serde(rename_all = "camelCase")]
 struct InclusionQuery {
     id: Option<String>,
+    principal: Option<String>,
     leaf_index: Option<u64>,
     tree_size: Option<u64>,
 }
@@ -143,9 +145,16 @@ async fn inclusion(
     let size = q.tree_size.unwrap_or(latest);
     let (index, leaf) = match (&q.id, q.leaf_index) {
         (Some(id), None) => {
-            let r = reads::receipt_by_id(&state.db, id)
-                .await?
-                .ok_or_else(|| AppError::NotFound(format!("no receipt {id} in the log")))?;
+            let found = reads::receipts_by_id(&state.db, id, q.principal.as_deref()).await?;
+            let r = match found.as_slice() {
+                [r] => r,
+                [] => return Err(AppError::NotFound(format!("no receipt {id:?} in the log"))),
+                _ => {
+                    return Err(AppError::BadRequest(format!(
+                        "receipts of several principals have the id {id:?}: add principal=PII_PRINCIPAL_ID"
+                    )))
+                }
+            };
             (r.leaf_index, Some(leaf_hash(r.jws.as_bytes())))
         }
         (None, Some(i)) => (i, None),

@@ -5,7 +5,7 @@
 //! answer ([`crate::ack::Answer`]) is sent once it is durable. The same JWS posted again gets the
 //! same answer (200 both times); the same id with other content gets 409.
 
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::SocketAddr;
 use std::time::Instant;
 
 use axum::body::Body;
@@ -17,7 +17,7 @@ use consentry_receipt::jws::MAX_JWS_BYTES;
 
 use crate::ack::AnswerBody;
 use crate::error::AppError;
-use crate::intake::{admit, Refusal};
+use crate::intake::{admit_allowed, Refusal};
 use crate::state::AppState;
 use crate::time::now_ms;
 use crate::writer::Outcome;
@@ -31,15 +31,15 @@ async fn post_receipt(State(state): State<AppState>, request: Request) -> Result
     let started = Instant::now();
     let (parts, body) = request.into_parts();
     check_origin(&state, &parts.headers)?;
-    let client = client_ip(&state, &parts.headers, parts.extensions.get::<ConnectInfo<SocketAddr>>());
+    let client = state.settings.client_address(&parts.headers, parts.extensions.get::<ConnectInfo<SocketAddr>>());
     if let Err(secs) = state.settings.rate_limit.check(client, started) {
         state.metrics.rate_limited.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         return Err(AppError::RateLimited(secs));
     }
-    let result = receive(&parts.headers, body).await;
+    let result = receive(&parts.headers, body, &state.settings).await;
     if let Err(AppError::Refused(r)) = &result {
         state.metrics.refused(r);
-        tracing::info!(%client, reason = r.code(), message = %r.message(), "receipt refused");
+        tracing::info!(%client, reason = r.code(), message = ?r.message(), "receipt refused");
     }
     let admitted = result?;
     let id = admitted.receipt.id.clone();
@@ -56,12 +56,17 @@ async fn post_receipt(State(state): State<AppState>, request: Request) -> Result
 }
 
 /// Media type, size and receipt rules; nothing is stored here.
-async fn receive(headers: &HeaderMap, body: Body) -> Result<crate::intake::Admitted, AppError> {
+async fn receive(
+    headers: &HeaderMap,
+    body: Body,
+    settings: &crate::state::Settings,
+) -> Result<crate::intake::Admitted, AppError> {
     let media = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     if !media.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case("application/jose") {
         return Err(AppError::Refused(Refusal::ContentType));
     }
-    let bytes = axum::body::to_bytes(body, MAX_JWS_BYTES).await.map_err(|e| {
+    let read = tokio::time::timeout(settings.body_timeout, axum::body::to_bytes(body, MAX_JWS_BYTES));
+    let bytes = read.await.map_err(|_| AppError::BodyTimeout)?.map_err(|e| {
         let too_large = std::error::Error::source(&e).is_some_and(|s| s.is::<http_body_util::LengthLimitError>());
         if too_large {
             AppError::Refused(Refusal::TooLarge)
@@ -69,7 +74,7 @@ async fn receive(headers: &HeaderMap, body: Body) -> Result<crate::intake::Admit
             AppError::BadRequest(format!("could not read the request body: {e}"))
         }
     })?;
-    admit(&bytes, now_ms() / 1000).map_err(AppError::Refused)
+    admit_allowed(&bytes, now_ms() / 1000, &settings.allow).map_err(AppError::Refused)
 }
 
 /// A request from a browser page carries `Origin`; only configured origins may post.
@@ -81,12 +86,4 @@ fn check_origin(state: &AppState, headers: &HeaderMap) -> Result<(), AppError> {
     } else {
         Err(AppError::Origin(origin.to_string()))
     }
-}
-
-fn client_ip(state: &AppState, headers: &HeaderMap, peer: Option<&ConnectInfo<SocketAddr>>) -> IpAddr {
-    let forwarded = state.settings.client_ip_header.as_ref().and_then(|name| {
-        let value = headers.get_all(name).iter().next_back()?.to_str().ok()?;
-        value.rsplit(',').next()?.trim().parse().ok()
-    });
-    forwarded.or(peer.map(|p| p.0.ip())).unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED))
 }

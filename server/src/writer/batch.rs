@@ -2,8 +2,8 @@
 //!
 //! Inside one transaction, in this order: lock the log head row (`UPDATE … RETURNING`, which
 //! PostgreSQL holds until commit and which SQLite takes under `BEGIN IMMEDIATE`), so appends
-//! from any number of instances form one log; answer known ids from the log (idempotency) or
-//! refuse them (409); classify each new receipt's chain link; extend the tree from the stored
+//! from any number of instances form one log; answer known `(principal, id)` pairs from the log
+//! (idempotency) or refuse them (409); classify each new receipt's chain link; extend the tree from the stored
 //! frontier; sign the new tree head and one ack per receipt; insert everything with one
 //! multi-row statement per table; move the head; commit. Statements per batch do not grow with
 //! its size, which is what makes group commit pay.
@@ -44,36 +44,41 @@ enum Plan {
 }
 
 /// Appends `items` in order; one outcome per item. Nothing is visible to others before commit.
+/// The new tree head's timestamp is the latest of `now_ms`, the clock once the log head is locked,
+/// and the previous head's, so tree heads never go back in time.
 pub async fn append(db: &Db, key: &ServerKey, items: &[Item<'_>], now_ms: i64) -> Result<Vec<Outcome>, DbError> {
     let mut tx = match db.backend {
         Backend::Sqlite => db.pool.begin_with("BEGIN IMMEDIATE").await?,
         Backend::Postgres => db.pool.begin().await?,
     };
-    let row = sqlx::query("UPDATE log_head SET updated_ms = $1 WHERE id = 1 RETURNING tree_size, frontier")
-        .bind(now_ms)
-        .fetch_one(&mut *tx)
-        .await?;
+    let row = sqlx::query(
+        "UPDATE log_head SET updated_ms = updated_ms WHERE id = 1 RETURNING tree_size, frontier, updated_ms",
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    let previous_ms: i64 = row.try_get(2)?;
     let size = to_u64(row.try_get(0)?, "tree size")?;
     let mut frontier =
         Frontier::from_bytes(size, &row.try_get::<Vec<u8>, _>(1)?).map_err(|e| DbError::Corrupt(e.to_string()))?;
 
-    let ids: Vec<&str> = items.iter().map(|i| i.admitted.receipt.id.as_str()).collect();
-    let known = stored_answers(&mut *tx, db.backend, &ids).await?;
+    let keys: Vec<(&str, &str)> =
+        items.iter().map(|i| (i.admitted.receipt.principal.as_str(), i.admitted.receipt.id.as_str())).collect();
+    let known = stored_answers(&mut *tx, db.backend, &keys).await?;
     let principals: Vec<&str> = items.iter().map(|i| i.admitted.receipt.principal.as_str()).collect();
     let mut heads = chain_heads(&mut tx, db.backend, &principals).await?;
 
     let mut plans = Vec::with_capacity(items.len());
     let mut leaves: Vec<Leaf> = Vec::new();
     let mut nodes: Vec<(NodeKey, Hash)> = Vec::new();
-    let mut in_batch: HashMap<&str, usize> = HashMap::new();
+    let mut in_batch: HashMap<(&str, &str), usize> = HashMap::new();
     let mut hashes_in_batch: HashMap<&str, &str> = HashMap::new();
     for item in items {
         let (a, r) = (item.admitted, &item.admitted.receipt);
-        if let Some((jws, answer)) = known.get(&r.id) {
+        if let Some((jws, answer)) = known.get(&(r.principal.clone(), r.id.clone())) {
             plans.push(Plan::Done(if *jws == a.jws { Outcome::Duplicate(answer.clone()) } else { Outcome::Conflict }));
             continue;
         }
-        if let Some(&n) = in_batch.get(r.id.as_str()) {
+        if let Some(&n) = in_batch.get(&(r.principal.as_str(), r.id.as_str())) {
             plans.push(if leaves[n].item.admitted.jws == a.jws {
                 Plan::SameAsNew(n)
             } else {
@@ -86,7 +91,7 @@ pub async fn append(db: &Db, key: &ServerKey, items: &[Item<'_>], now_ms: i64) -
         let link = Link::classify(prev, heads.get(&r.principal).map(String::as_str), older_here);
         heads.insert(r.principal.clone(), a.receipt_hash.clone());
         hashes_in_batch.insert(&a.receipt_hash, &r.principal);
-        in_batch.insert(&r.id, leaves.len());
+        in_batch.insert((&r.principal, &r.id), leaves.len());
         plans.push(Plan::New(leaves.len()));
         let hash = leaf_hash(a.jws.as_bytes());
         leaves.push(Leaf { item, index: frontier.size(), hash, link });
@@ -102,7 +107,10 @@ pub async fn append(db: &Db, key: &ServerKey, items: &[Item<'_>], now_ms: i64) -
     }
     refine_gaps(&mut tx, db.backend, &mut leaves).await?;
 
-    let head = TreeHead { size: frontier.size(), root: frontier.root(), timestamp_ms: now_ms };
+    // The clock is read once the head is locked, and a head is never older than the one before:
+    // with several instances, the one holding the lock signs the next head (review #19).
+    let timestamp_ms = now_ms.max(crate::time::now_ms()).max(previous_ms);
+    let head = TreeHead { size: frontier.size(), root: frontier.root(), timestamp_ms };
     let sth = head.sign(key)?;
     let answers = sign_acks(key, &leaves, &head)?;
 
@@ -117,10 +125,13 @@ pub async fn append(db: &Db, key: &ServerKey, items: &[Item<'_>], now_ms: i64) -
         .execute(&mut *tx)
         .await?;
     let breaks = leaves.iter().filter(|l| l.link.is_break()).count() as i64;
-    sqlx::query("UPDATE log_head SET tree_size = $1, frontier = $2, chain_breaks = chain_breaks + $3 WHERE id = 1")
-        .bind(to_i64(head.size))
-        .bind(frontier.to_bytes())
-        .bind(breaks)
+    sqlx::query(
+        "UPDATE log_head SET tree_size = $1, frontier = $2, chain_breaks = chain_breaks + $3, updated_ms = $4 WHERE id = 1",
+    )
+    .bind(to_i64(head.size))
+    .bind(frontier.to_bytes())
+    .bind(breaks)
+    .bind(head.timestamp_ms)
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
@@ -173,30 +184,31 @@ async fn chain_heads(tx: &mut Tx, backend: Backend, principals: &[&str]) -> Resu
 }
 
 /// A `Gap` whose `prevReceiptHash` is an older stored receipt of the same principal is a `Fork`.
+/// Only the named hashes are looked up (index `receipts_by_hash`), so the cost does not grow with
+/// a principal's history.
 async fn refine_gaps(tx: &mut Tx, backend: Backend, leaves: &mut [Leaf<'_>]) -> Result<(), DbError> {
-    let mut principals: Vec<String> = leaves
+    let mut named: Vec<String> = leaves
         .iter()
-        .filter(|l| l.link == Link::Gap && l.item.admitted.receipt.prev_receipt_hash.is_some())
-        .map(|l| l.item.admitted.receipt.principal.clone())
+        .filter(|l| l.link == Link::Gap)
+        .filter_map(|l| l.item.admitted.receipt.prev_receipt_hash.clone())
         .collect();
-    if principals.is_empty() {
+    if named.is_empty() {
         return Ok(());
     }
-    principals.sort_unstable();
-    principals.dedup();
+    named.sort_unstable();
+    named.dedup();
     let sql = format!(
-        "SELECT receipt_hash, principal FROM receipts WHERE principal IN ({})",
-        Placeholders::new(backend).list(principals.len())
+        "SELECT receipt_hash, principal FROM receipts WHERE receipt_hash IN ({})",
+        Placeholders::new(backend).list(named.len())
     );
-    let rows =
-        bind_all(sqlx::query(&sql), principals.into_iter().map(Param::Text).collect()).fetch_all(&mut **tx).await?;
-    let mut owners: HashMap<String, String> = HashMap::new();
+    let rows = bind_all(sqlx::query(&sql), named.into_iter().map(Param::Text).collect()).fetch_all(&mut **tx).await?;
+    let mut owners: HashMap<String, Vec<String>> = HashMap::new();
     for r in rows {
-        owners.insert(r.try_get(0)?, r.try_get(1)?);
+        owners.entry(r.try_get(0)?).or_default().push(r.try_get(1)?);
     }
     for leaf in leaves.iter_mut().filter(|l| l.link == Link::Gap) {
         let r = &leaf.item.admitted.receipt;
-        if r.prev_receipt_hash.as_ref().and_then(|p| owners.get(p)) == Some(&r.principal) {
+        if r.prev_receipt_hash.as_ref().and_then(|p| owners.get(p)).is_some_and(|o| o.contains(&r.principal)) {
             leaf.link = Link::Fork;
         }
     }

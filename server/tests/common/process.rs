@@ -18,12 +18,19 @@ impl Server {
     /// Starts `consentry-server serve` on `database` (no rate limit, warnings only) and waits
     /// until it answers.
     pub async fn start(binary: &str, database: &str) -> Server {
+        Server::start_logging(binary, database, "warn", Stdio::inherit()).await
+    }
+
+    /// Like [`Server::start`], with the log filter `filter` and the log (standard error) going to
+    /// `log`.
+    pub async fn start_logging(binary: &str, database: &str, filter: &str, log: Stdio) -> Server {
         let port = TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free port").port();
         let child = Command::new(binary)
             .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--database", database, "--rate-limit", "0"])
-            .env("CONSENTRY_LOG", "warn")
-            .env("CONSENTRY_ADMIN_TOKEN", "test-admin-token-0123456789")
+            .env("CONSENTRY_LOG", filter)
+            .env("CONSENTRY_ADMIN_TOKEN", "test-admin-token-0123456789abcdef0123")
             .stdout(Stdio::null())
+            .stderr(log)
             .spawn()
             .expect("start consentry-server");
         let server = Server { child, base: format!("http://127.0.0.1:{port}") };

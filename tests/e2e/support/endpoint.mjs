@@ -1,12 +1,14 @@
 // A real HTTP receipt endpoint for the end-to-end tests, on its own origin: it answers the CORS
 // preflight for `Content-Type: application/jose`, records every POSTed body, and can be taken
-// "down" (connections are dropped, as with a dead server) and brought back.
+// "down" (connections are dropped, as with a dead server) and brought back, or made to answer every
+// POST with another status (`setStatus(409)`; `setStatus(null)` restores 201).
 
 import http from 'node:http';
 
 export async function startEndpoint() {
   const received = [];
   let down = false;
+  let status = null;
   const server = http.createServer((req, res) => {
     if (down) {
       req.socket.destroy();
@@ -34,6 +36,11 @@ export async function startEndpoint() {
           return null;
         }
       })();
+      if (status !== null) {
+        res.writeHead(status, { ...cors, 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ error: 'conflict', message: 'a different receipt with this id exists' }));
+        return;
+      }
       res.writeHead(201, { ...cors, 'Content-Type': 'application/json' });
       res.end(JSON.stringify({ receipt_id: id, position: received.length - 1 }));
     });
@@ -45,6 +52,9 @@ export async function startEndpoint() {
     received,
     setDown(value) {
       down = value;
+    },
+    setStatus(value) {
+      status = value;
     },
     close: () =>
       new Promise((resolve) => {
