@@ -89,8 +89,8 @@ pub fn candidate_domains(hostname: &str) -> Vec<String> {
 }
 
 /// The paths a cookie visible at `pathname` may have been set for: the root and each ancestor of the
-/// current path (`/`, `/shop`, `/shop/cart` for `/shop/cart`), since a cookie is deleted only on the
-/// path it was set with.
+/// current path, with and without a trailing slash (`/`, `/shop`, `/shop/`, `/shop/cart`,
+/// `/shop/cart/` for `/shop/cart`), since a cookie is deleted only on the exact path it was set with.
 pub fn candidate_paths(pathname: &str) -> Vec<String> {
     let mut paths = vec!["/".to_string()];
     let mut prefix = String::new();
@@ -98,18 +98,47 @@ pub fn candidate_paths(pathname: &str) -> Vec<String> {
         prefix.push('/');
         prefix.push_str(segment);
         paths.push(prefix.clone());
+        paths.push(format!("{prefix}/"));
     }
     paths
 }
 
+/// The attribute sets a cookie may have been written with that a deletion must repeat: none; on a
+/// secure page also `Secure`, and `Secure; Partitioned` (a CHIPS cookie lives in a jar of its own).
+fn flavours(secure: bool) -> &'static [&'static str] {
+    if secure {
+        &["", "; Secure", "; Secure; Partitioned"]
+    } else {
+        &[""]
+    }
+}
+
 /// The `document.cookie` assignments that delete cookie `name` on every candidate path and domain:
-/// one per path without a domain (a host-only cookie), then one per path and domain.
-pub fn deletions(name: &str, paths: &[String], domains: &[String]) -> Vec<String> {
-    let mut out = Vec::with_capacity(paths.len() * (domains.len() + 1));
+/// per path, one without a domain (a host-only cookie), then one per domain; each in every flavour
+/// ([`flavours`]; `secure` says whether the page may write `Secure` cookies). Prefixed names follow
+/// their rules: `__Host-` cookies exist only host-only on `/` and `Secure`, `__Secure-` only `Secure`.
+/// A domain that is a public suffix (`co.uk`) is refused by the browser itself, so trying it is harmless.
+pub fn deletions(name: &str, paths: &[String], domains: &[String], secure: bool) -> Vec<String> {
+    let host_prefixed = name.starts_with("__Host-");
+    let secure_prefixed = host_prefixed || name.starts_with("__Secure-");
+    if secure_prefixed && !secure {
+        // The page could not have set it, and cannot delete it.
+        return Vec::new();
+    }
+    let flavours: Vec<&str> = flavours(secure).iter().copied().filter(|f| !secure_prefixed || !f.is_empty()).collect();
+    let mut out = Vec::new();
     for path in paths {
-        out.push(format!("{name}=; Max-Age=0; path={path}"));
-        for domain in domains {
-            out.push(format!("{name}=; Max-Age=0; path={path}; domain={domain}"));
+        if host_prefixed && path != "/" {
+            continue;
+        }
+        for flavour in &flavours {
+            out.push(format!("{name}=; Max-Age=0; path={path}{flavour}"));
+            if host_prefixed {
+                continue;
+            }
+            for domain in domains {
+                out.push(format!("{name}=; Max-Age=0; path={path}; domain={domain}{flavour}"));
+            }
         }
     }
     out
@@ -163,8 +192,8 @@ mod tests {
     fn paths_to_try() {
         assert_eq!(candidate_paths("/"), ["/"]);
         assert_eq!(candidate_paths(""), ["/"]);
-        assert_eq!(candidate_paths("/shop/cart/"), ["/", "/shop", "/shop/cart"]);
-        assert_eq!(candidate_paths("/a//b"), ["/", "/a", "/a/b"]);
+        assert_eq!(candidate_paths("/shop/cart/"), ["/", "/shop", "/shop/", "/shop/cart", "/shop/cart/"]);
+        assert_eq!(candidate_paths("/a//b"), ["/", "/a", "/a/", "/a/b", "/a/b/"]);
     }
 
     #[test]
@@ -172,7 +201,7 @@ mod tests {
         let paths = candidate_paths("/shop");
         let domains = candidate_domains("www.example.com");
         assert_eq!(
-            deletions("_ga", &paths, &domains),
+            deletions("_ga", &paths, &domains, false),
             [
                 "_ga=; Max-Age=0; path=/",
                 "_ga=; Max-Age=0; path=/; domain=www.example.com",
@@ -180,7 +209,26 @@ mod tests {
                 "_ga=; Max-Age=0; path=/shop",
                 "_ga=; Max-Age=0; path=/shop; domain=www.example.com",
                 "_ga=; Max-Age=0; path=/shop; domain=example.com",
+                "_ga=; Max-Age=0; path=/shop/",
+                "_ga=; Max-Age=0; path=/shop/; domain=www.example.com",
+                "_ga=; Max-Age=0; path=/shop/; domain=example.com",
             ]
         );
+    }
+
+    #[test]
+    fn secure_pages_also_delete_secure_partitioned_and_prefixed_cookies() {
+        let (paths, domains) = (candidate_paths("/a"), candidate_domains("shop.example.com"));
+        let all = deletions("_ga", &paths, &domains, true);
+        assert_eq!(all.len(), 3 * 3 * 3, "3 paths × (host-only + 2 domains) × 3 flavours");
+        assert!(all.contains(&"_ga=; Max-Age=0; path=/a/; domain=example.com; Secure; Partitioned".to_string()));
+        assert_eq!(
+            deletions("__Host-id", &paths, &domains, true),
+            ["__Host-id=; Max-Age=0; path=/; Secure", "__Host-id=; Max-Age=0; path=/; Secure; Partitioned"]
+        );
+        let secure = deletions("__Secure-id", &paths, &domains, true);
+        assert!(secure.iter().all(|d| d.contains("; Secure")), "{secure:?}");
+        assert!(secure.contains(&"__Secure-id=; Max-Age=0; path=/a; domain=example.com; Secure".to_string()));
+        assert!(deletions("__Host-id", &paths, &domains, false).is_empty());
     }
 }

@@ -1,6 +1,7 @@
 //! What a withdrawal removes: the cookies of every service that is not granted, deleted on the host
-//! and each parent domain and on the root path and each ancestor of the current path (the candidates
-//! come from `consentry_model::cookies`). Only cookies visible to the page can be deleted.
+//! and each parent domain, on the root path and each ancestor of the current path (with and without
+//! a trailing slash), and on a secure page also as `Secure` and `Secure; Partitioned` cookies (the
+//! candidates come from `consentry_model::cookies`). Only cookies visible to the page can be deleted.
 
 use wasm_bindgen::JsCast;
 
@@ -21,8 +22,9 @@ pub fn clear(patterns: &[CookiePattern]) {
     let host = location.as_ref().and_then(|l| l.hostname().ok()).unwrap_or_default();
     let path = location.as_ref().and_then(|l| l.pathname().ok()).unwrap_or_else(|| "/".into());
     let (paths, domains) = (candidate_paths(&path), candidate_domains(&host));
+    let secure = web_sys::window().is_some_and(|w| w.is_secure_context());
     for name in cookie_names(&all).filter(|n| patterns.iter().any(|p| p.matches(n))) {
-        for assignment in deletions(name, &paths, &domains) {
+        for assignment in deletions(name, &paths, &domains, secure) {
             let _ = doc.set_cookie(&assignment);
         }
     }

@@ -59,3 +59,42 @@ test('withdrawal deletes a listed cookie set on a sub-path too', async (t) => {
   const left = await page.evaluate(() => document.cookie);
   assert.doesNotMatch(left, /_pk_ses\.sub|_pk_id\.root/, `cookies left: ${left}`);
 });
+
+// Security review #15: a withdrawal must reach every way a page can have written a cookie. The page is
+// opened on `shop.example.localhost` (Chromium resolves *.localhost to the loopback and treats it as a
+// secure context), so parent-domain, Secure, Partitioned and prefixed cookies can all be set.
+test('withdrawal deletes Secure, __Host-, __Secure-, Partitioned, trailing-slash-path and parent-domain cookies', async (t) => {
+  const config = baseConfig();
+  config.purposes[1].services[0].cookies = ['_pk_id.*', '__Host-pk', '__Secure-pk'];
+  const context = await env.context(t);
+  const page = await env.page(context);
+  const url = env.pageUrl({ config }).replace('//127.0.0.1:', '//shop.example.localhost:');
+  assert.ok(url.includes('shop.example.localhost'), url);
+  await page.goto(url);
+  await waitForBanner(page);
+  assert.equal(await page.evaluate(() => window.isSecureContext), true);
+  await bannerButton(page, 'accept-all').click();
+  const written = [
+    '_pk_id.host=1; path=/',
+    '_pk_id.parent=1; path=/; domain=example.localhost',
+    '_pk_id.sub=1; path=/p',
+    '_pk_id.slash=1; path=/p/',
+    '_pk_id.secure=1; path=/; Secure',
+    '_pk_id.parentsecure=1; path=/p/; domain=example.localhost; Secure',
+    '_pk_id.part=1; path=/; Secure; Partitioned',
+    '__Host-pk=1; path=/; Secure',
+    '__Secure-pk=1; path=/p; domain=example.localhost; Secure',
+    'keep=1; path=/',
+  ];
+  await page.evaluate((all) => all.forEach((c) => (document.cookie = c)), written);
+  const before = await page.evaluate(() => document.cookie);
+  for (const c of written) {
+    const name = c.split('=')[0];
+    assert.ok(before.split('; ').some((x) => x.startsWith(`${name}=`)), `the test could set ${name} (${before})`);
+  }
+  await floatingButton(page).click();
+  await dialogButton(page, 'reject-all').click();
+  assert.equal(await get(page, 'analytics'), false);
+  const left = (await page.evaluate(() => document.cookie)).split('; ').filter(Boolean);
+  assert.deepEqual(left, ['keep=1'], `only the unlisted cookie is left (${left.join('; ')})`);
+});

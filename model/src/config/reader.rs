@@ -136,7 +136,10 @@ pub(crate) fn string_at(value: &Value, path: &str) -> Result<String> {
     match value {
         Value::String(s) if s.chars().any(is_control_character) => {
             let c = s.chars().find(|&c| is_control_character(c)).map_or(0, u32::from);
-            Err(ConfigError::new(path, format!("contains the control character U+{c:04X} (a line break, tab, …): write the text on one line")))
+            Err(ConfigError::new(
+                path,
+                format!("contains the control character U+{c:04X} (a line break, tab, …): write the text on one line"),
+            ))
         }
         Value::String(s) if !s.trim().is_empty() => Ok(s.clone()),
         Value::String(_) => Err(ConfigError::new(path, "must not be empty")),
