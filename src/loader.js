@@ -88,7 +88,7 @@
       return before;
     };
   }
-  window.consentry = Object.freeze({
+  var standIn = Object.freeze({
     get: later('get', false),
     state: later('state', null),
     show: later('show'),
@@ -96,9 +96,18 @@
     rejectAll: later('rejectAll'),
     whenReady: later('whenReady')
   });
+  try {
+    window.consentry = standIn;
+  } catch (_) {
+    // A page that made `window.consentry` read-only keeps its own; the widget works without its API.
+  }
+  if (window.consentry !== standIn) {
+    console.warn('consentry: window.consentry is already defined by the page and cannot be replaced; the widget runs without its JavaScript API');
+  }
 
   function replay() {
     api = window.consentry;
+    if (api === standIn) return;
     var calls = queue;
     queue = [];
     for (var i = 0; i < calls.length; i++) {

@@ -87,7 +87,12 @@ pub fn install(runtime: &Rc<Runtime>) -> Result<Api, BrowserError> {
     })?;
     // Last: once the global is set, nothing can fail and leave it pointing at dropped closures.
     js_sys::Object::freeze(&object);
-    js_sys::Reflect::set(&window, &GLOBAL.into(), &object)?;
+    if !js_sys::Reflect::set(&window, &GLOBAL.into(), &object)? {
+        // The page made `window.consentry` read-only (the loader said so too): no API, the rest works.
+        console::warn(
+            "window.consentry is defined by the page and cannot be replaced: the JavaScript API is not available",
+        );
+    }
     Ok(Api { window, object, _methods: methods, _open_links: open_links })
 }
 

@@ -114,9 +114,17 @@ async fn key_from_pair(pair: &JsValue) -> Result<SigningKey> {
         return Err(CryptoError::Extractable);
     }
     let exported = settle(subtle()?.export_key("jwk", &public)).await?;
-    let text: String = js_sys::JSON::stringify(&exported).map_err(BrowserError::from)?.into();
-    let value = json::parse(&text).map_err(|e| CryptoError::PublicKey(e.to_string()))?;
-    let jwk = PublicJwk::from_json(&value).map_err(|e| CryptoError::PublicKey(e.to_string()))?;
+    // The four members are read one by one as the exported object's own strings, never through the
+    // page's `JSON.stringify` (a page may have replaced it, or added `toJSON` to Object.prototype).
+    let mut members = Vec::with_capacity(4);
+    for name in ["kty", "crv", "x", "y"] {
+        let own = Object::get_own_property_descriptor(exported.unchecked_ref::<Object>(), &name.into());
+        let value = Reflect::get(&own, &"value".into()).ok().and_then(|v| v.as_string());
+        let value =
+            value.ok_or_else(|| CryptoError::PublicKey(format!("the exported key has no string \"{name}\"")))?;
+        members.push((name.to_string(), json::Value::String(value)));
+    }
+    let jwk = PublicJwk::from_json(&json::Value::Object(members)).map_err(|e| CryptoError::PublicKey(e.to_string()))?;
     Ok(SigningKey { private, jwk })
 }
 

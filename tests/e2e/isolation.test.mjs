@@ -9,6 +9,7 @@ import {
   waitForBanner,
   waitForChange,
   expectNoPageErrors,
+  eventually,
 } from './support/harness.mjs';
 import { GATED_MARKUP, OPEN_LINK } from './support/config.mjs';
 
@@ -129,4 +130,16 @@ test('a host root font-size of 62.5% (html { font-size: 10px }) does not resize 
   const plain = await widgetButtonStyles(t, '');
   const small = await widgetButtonStyles(t, 'html { font-size: 62.5%; }');
   assert.deepEqual(diff(plain, small), {}, 'widget buttons keep their size (no rem units tied to the host root)');
+});
+
+test('a page that made window.consentry read-only keeps it; the widget still works, without its API, and says so', async (t) => {
+  const predefine = `<script>Object.defineProperty(window, 'consentry', { value: Object.freeze({ mine: true }), writable: false, configurable: false });</script>`;
+  const { page } = await env.open(t, { head: predefine, body: GATED_MARKUP });
+  await waitForBanner(page);
+  assert.deepEqual(await page.evaluate(() => window.consentry), { mine: true }, 'the page keeps its own object');
+  await bannerButton(page, 'accept-all').click();
+  await eventually(async () => (await page.evaluate(() => window.__e2e.runs.length)) === 4, { message: 'the gated scripts to run' });
+  const warnings = page.consoleMessages.filter((m) => m.type === 'warning' && m.text.includes('window.consentry'));
+  assert.ok(warnings.length >= 1, 'a consentry: warning says the API is not available');
+  expectNoPageErrors(page);
 });

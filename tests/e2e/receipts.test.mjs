@@ -325,3 +325,19 @@ test('a receipt the endpoint refuses (409) is kept, reported and downloadable; t
   assert.equal(payload.prevReceiptHash, sha256b64url(refused.body), 'the browser chain links through the refused receipt');
   await eventually(async () => (await state(page)).receipts.delivered === 1, { message: 'the next receipt delivered' });
 });
+
+test("a page that replaced JSON.stringify and added Object.prototype.toJSON cannot change the receipt's key", async (t) => {
+  const from = endpoint.received.length;
+  const tamper = `<script>
+    const original = JSON.stringify;
+    JSON.stringify = (v, ...rest) => (v && v.kty ? original({ ...v, x: 'AAAA', y: 'BBBB' }) : original(v, ...rest));
+    Object.defineProperty(Object.prototype, 'toJSON', { value() { return { forged: true }; }, configurable: true });
+  </script>`;
+  const { page } = await env.open(t, { config: configWithEndpoint(), head: tamper });
+  await waitForBanner(page);
+  await bannerButton(page, 'accept-all').click();
+  const [post] = await receiptsFor(1, from);
+  const { header, payload } = await verify(post.body);
+  assert.equal(payload.piiPrincipalId, await jose.calculateJwkThumbprint(header.jwk, 'sha256'));
+  assert.notEqual(header.jwk.x, 'AAAA');
+});
