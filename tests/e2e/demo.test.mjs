@@ -114,3 +114,31 @@ test('demo: no serious or critical axe violations on the page with the banner', 
   for (const v of violations) t.diagnostic(`[${v.impact}] ${v.id}: ${v.targets.join(', ')}`);
   assert.deepEqual(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical'), []);
 });
+
+test('demo: strict.html (CSP without inline anything, Trusted Types with the policy consentry) works with zero violations', async (t) => {
+  serveDemo();
+  // The page names its own origin for scripts; here the widget comes from the widget origin.
+  const html = readFileSync(path.join(ROOT, 'demo', 'strict.html'), 'utf8');
+  assert.ok(html.includes('<script src="../consentry.js"></script>'));
+  const served = html
+    .replace("script-src 'self'", `script-src 'self' ${env.widget.origin}`)
+    .replace("default-src 'self'", `default-src 'self' ${env.widget.origin}`)
+    .replace('<script src="../consentry.js"></script>', env.snippet());
+  const url = env.route('/demo/strict.html', served);
+  const context = await env.context(t);
+  await context.addInitScript(() => {
+    window.__violations = [];
+    document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+  const page = await env.page(context);
+  await page.goto(url);
+  await waitForBanner(page);
+  assert.equal(await page.locator('#strict-status').textContent(), 'not running (no consent)');
+  await bannerButton(page, 'accept-all').click();
+  await waitForChange(page);
+  await eventually(async () => (await page.locator('#strict-status').textContent()) === 'running (consent given)', {
+    message: 'the gated script to run',
+  });
+  assert.deepEqual(await page.evaluate(() => window.__violations), []);
+  expectNoPageErrors(page);
+});
