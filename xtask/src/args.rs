@@ -20,8 +20,11 @@ commands:
                         build DIR/consentry.js and DIR/consentry.wasm (default DIR: dist/)
                         --dev: dev profile, no wasm-opt, no minification
                         --trunk-hook: DIR from $TRUNK_STAGING_DIR, --dev when $TRUNK_PROFILE=debug
-  lint                  cargo fmt --check (workspace and fuzz/), cargo clippy -D warnings
-                        (workspace natively, and the widget for wasm32)
+  lint                  cargo fmt --check (workspace and fuzz/), cargo deny (licenses, bans,
+                        sources), cargo clippy -D warnings (workspace natively, and the widget
+                        for wasm32)
+  audit --db DIR        cargo deny's advisories check against DIR, a local git clone of the
+                        RustSec advisory database (github.com/RustSec/advisory-db)
   test                  setup, lint, native tests, server tests (SQLite + PostgreSQL), browser
                         tests, dist, end-to-end tests, fuzz replay (each target over its
                         committed inputs)
@@ -68,6 +71,8 @@ pub enum Cmd {
     Bench,
     /// `bench-widget [--dist DIR] [--compare DIR] [--runs N] [--throttle P] [-- ARGS...]`.
     BenchWidget(BenchWidgetArgs),
+    /// `audit --db DIR`.
+    Audit(PathBuf),
     /// `help`, `-h`, `--help`, or no command at all.
     Help,
 }
@@ -142,8 +147,21 @@ pub fn parse(args: &[String]) -> Result<Cmd> {
         "demo" => no_arguments(rest).map(|()| Cmd::Demo),
         "bench" => no_arguments(rest).map(|()| Cmd::Bench),
         "bench-widget" => parse_bench_widget(rest).map(Cmd::BenchWidget),
+        "audit" => parse_audit(rest).map(Cmd::Audit),
         "help" | "-h" | "--help" => Ok(Cmd::Help),
         other => bail!("unknown command `{other}`\n\n{USAGE}"),
+    }
+}
+
+fn parse_audit(args: &[String]) -> Result<PathBuf> {
+    match args {
+        [flag, dir] if flag == "--db" => Ok(PathBuf::from(dir)),
+        [one] if one.starts_with("--db=") => Ok(PathBuf::from(&one["--db=".len()..])),
+        [] => bail!(
+            "`audit` needs `--db DIR`, a local clone of https://github.com/RustSec/advisory-db \
+             (the registry mirrors here do not serve it)\n\n{USAGE}"
+        ),
+        _ => bail!("usage: `audit --db DIR`\n\n{USAGE}"),
     }
 }
 
@@ -323,6 +341,9 @@ mod tests {
 
     #[test]
     fn bench_widget_takes_dirs_runs_throttle_and_harness_arguments() {
+        assert_eq!(parse_words("audit --db /srv/advisory-db").unwrap(), Cmd::Audit(PathBuf::from("/srv/advisory-db")));
+        assert_eq!(parse_words("audit --db=db").unwrap(), Cmd::Audit(PathBuf::from("db")));
+        assert!(parse_words("audit").unwrap_err().to_string().contains("advisory-db"));
         assert_eq!(parse_words("bench-widget").unwrap(), Cmd::BenchWidget(BenchWidgetArgs::default()));
         let all = BenchWidgetArgs {
             dist: Some(PathBuf::from("/tmp/new")),

@@ -6,6 +6,10 @@
 //! - `cargo fmt --all --check`: every workspace crate, against `rustfmt.toml`;
 //! - `cargo fmt --manifest-path fuzz/Cargo.toml --check`: the cargo-fuzz crate, which the workspace
 //!   excludes (skipped while `fuzz/Cargo.toml` does not exist);
+//! - `cargo deny --offline --workspace check bans licenses sources`: the dependency graph against
+//!   `deny.toml` (licenses, banned crates, crates.io as the only source); advisories need a database
+//!   the registry mirrors do not serve, see `cargo xtask audit`, whose plumbing is checked here
+//!   against a scratch database with one made-up advisory;
 //! - `cargo clippy --workspace --all-targets --keep-going -- -D warnings`: every crate natively,
 //!   tests and benches included, with `[workspace.lints]` and `clippy.toml`;
 //! - `cargo clippy --target wasm32-unknown-unknown --package consentry --all-targets --keep-going --
@@ -24,7 +28,7 @@ use std::time::Instant;
 use crate::error::{bail, Result};
 use crate::process::{format_duration, run};
 use crate::workspace::{root, WASM_TARGET, WIDGET_PACKAGE};
-use crate::{cycles, setup};
+use crate::{audit, cycles, setup};
 
 /// One check: how the result line names it, and what it does.
 pub struct Check {
@@ -64,6 +68,14 @@ pub fn checks() -> Vec<Check> {
         Check { name: "import cycles (every crate)", step: Step::InProcess(|| cycles::check(&root())) },
         Check { name: "rustfmt (workspace)", step: Step::Command(cargo(&["fmt", "--all", "--check"])) },
         Check { name: "rustfmt (fuzz crate)", step: fuzz_fmt },
+        Check {
+            name: "cargo xtask audit finds an advisory (scratch database)",
+            step: Step::InProcess(audit::self_test),
+        },
+        Check {
+            name: "cargo deny (licenses, bans, sources; deny.toml)",
+            step: Step::Command(cargo(&["deny", "--offline", "--workspace", "check", "bans", "licenses", "sources"])),
+        },
         Check {
             name: "clippy (native, workspace)",
             step: Step::Command(cargo(&[

@@ -16,6 +16,7 @@
 //! as `xtask: error: ...` with exit status 1; nothing here panics on purpose.
 
 mod args;
+mod audit;
 mod bench;
 mod bench_widget;
 mod cycles;
@@ -63,6 +64,7 @@ fn run(args: &[String]) -> Result<()> {
         Cmd::Fuzz(fuzz) => fuzz::run_fuzz(&fuzz),
         Cmd::Bench => bench::run_bench(),
         Cmd::BenchWidget(bench) => bench_widget::run_bench_widget(&bench),
+        Cmd::Audit(db) => audit::run_audit(&db),
         Cmd::Demo => demo::run_demo(),
         Cmd::Help => {
             println!("{USAGE}");

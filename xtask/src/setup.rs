@@ -6,7 +6,7 @@
 //! `skipped (…)`.
 //!
 //! The steps: the wasm32 target and the `rustfmt` + `clippy` components of the active (stable)
-//! toolchain, the dated nightly [`NIGHTLY`] with `rust-src` (it builds the shipped wasm with
+//! toolchain, cargo-deny [`CARGO_DENY_VERSION`] (the dependency policy in `deny.toml`), the dated nightly [`NIGHTLY`] with `rust-src` (it builds the shipped wasm with
 //! `-Cpanic=immediate-abort` and `-Zbuild-std`, see [`crate::dist`]), wasm-bindgen-cli, wasm-split-cli
 //! (splits the shipped wasm into chunks), Chromium, the
 //! npm packages, PostgreSQL; with `--demo` Trunk; with `--fuzz` cargo-fuzz [`CARGO_FUZZ_VERSION`],
@@ -36,6 +36,9 @@ pub const NIGHTLY: &str = "nightly-2026-05-19";
 /// wasm into its first module and lazily loaded chunks; it must match the `wasm_split_helpers` runtime
 /// in Cargo.lock's generation (0.2.x).
 pub const WASM_SPLIT_VERSION: &str = "0.2.4";
+/// The cargo-deny release: the lint stage checks licenses, bans and sources with it, offline, and
+/// `cargo xtask audit` the advisories (against a local advisory database).
+pub const CARGO_DENY_VERSION: &str = "0.20.2";
 /// The cargo-fuzz release `cargo xtask fuzz` drives.
 pub const CARGO_FUZZ_VERSION: &str = "0.13.2";
 
@@ -75,7 +78,24 @@ pub fn run_all(opts: &Options) -> Result<()> {
 /// the `rustfmt` and `clippy` components.
 pub fn run_lint_tools() -> Result<()> {
     step("wasm32-unknown-unknown target", wasm_target)?;
-    step("rustfmt + clippy components", lint_components)
+    step("rustfmt + clippy components", lint_components)?;
+    step(&format!("cargo-deny {CARGO_DENY_VERSION}"), cargo_deny)
+}
+
+/// Whether `cargo deny` of [`CARGO_DENY_VERSION`] runs.
+pub fn cargo_deny_installed() -> bool {
+    capture(Command::new("cargo").args(["deny", "--version"])).is_ok_and(|v| names_version(&v, CARGO_DENY_VERSION))
+}
+
+fn cargo_deny() -> Result<Outcome> {
+    if cargo_deny_installed() {
+        return Ok(Outcome::Skipped("already installed".into()));
+    }
+    run(Command::new("cargo").args(["install", "cargo-deny", "--version", CARGO_DENY_VERSION, "--locked"]))?;
+    if !cargo_deny_installed() {
+        bail!("`cargo install cargo-deny` finished but `cargo deny --version` does not name {CARGO_DENY_VERSION}");
+    }
+    Ok(Outcome::Installed)
 }
 
 /// The dated nightly and its `rust-src` (the release build of the widget and the fuzz targets).
