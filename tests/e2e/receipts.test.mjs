@@ -341,3 +341,20 @@ test("a page that replaced JSON.stringify and added Object.prototype.toJSON cann
   assert.equal(payload.piiPrincipalId, await jose.calculateJwkThumbprint(header.jwk, 'sha256'));
   assert.notEqual(header.jwk.x, 'AAAA');
 });
+
+test('a sustained 503 storm: the outbox fills to 50, the next receipt is kept locally and the overflow is reported', async (t) => {
+  const { page } = await env.open(t, { config: configWithEndpoint() });
+  await waitForBanner(page);
+  endpoint.setStatus(503);
+  t.after(() => endpoint.setStatus(null));
+  for (let i = 0; i < 51; i++) {
+    await page.evaluate((n) => (n % 2 ? window.consentry.rejectAll() : window.consentry.acceptAll()), i);
+    // One decision's receipt at a time, as a visitor would make them.
+    await eventually(async () => (await state(page)).receipts.count === i + 1, { timeout: 10_000, message: `receipt ${i + 1}` });
+  }
+  const st = await state(page);
+  assert.equal(st.receipts.pending, 50, 'the outbox holds 50');
+  assert.equal(st.receipts.overflow, 1, 'the 51st is kept but not queued');
+  const errors = await page.evaluate(() => window.__e2e.events.filter((x) => x.type === 'consentry:error').map((x) => x.detail.message));
+  assert.ok(errors.some((m) => /the receipt outbox is full \(50 receipts wait/.test(m)), JSON.stringify(errors));
+});
