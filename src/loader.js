@@ -88,14 +88,30 @@
       return before;
     };
   }
-  var standIn = Object.freeze({
-    get: later('get', false),
-    state: later('state', null),
-    show: later('show'),
-    acceptAll: later('acceptAll'),
-    rejectAll: later('rejectAll'),
-    whenReady: later('whenReady')
-  });
+  // A page whose Trusted Types refuse this loader's policy includes the bindings script itself
+  // (parser-inserted scripts are not a Trusted Types sink); that script finds the loader through this
+  // hidden `_start`, which acts once, and only on such a page.
+  var awaitingPageBindings = false;
+  var standIn = Object.freeze(
+    Object.defineProperty(
+      {
+        get: later('get', false),
+        state: later('state', null),
+        show: later('show'),
+        acceptAll: later('acceptAll'),
+        rejectAll: later('rejectAll'),
+        whenReady: later('whenReady')
+      },
+      '_start',
+      {
+        value: function (bindings) {
+          if (!awaitingPageBindings) return;
+          awaitingPageBindings = false;
+          startWith(bindings);
+        }
+      }
+    )
+  );
   try {
     window.consentry = standIn;
   } catch (_) {
@@ -244,6 +260,8 @@
     document.addEventListener('DOMContentLoaded', start, { once: true });
   }
 
+  // For the widget: how to write gated scripts into this page.
+  var security = { policy: policy, refused: refused, nonce: script.getAttribute('data-nonce') || '', ownNonce: script.nonce || '' };
   var glue = document.createElement('script');
   if (script.nonce) glue.nonce = script.nonce;
   glue.integrity = GLUE_INTEGRITY;
@@ -253,8 +271,10 @@
   } catch (error) {
     report(
       'the page requires Trusted Types and does not allow the policy "consentry": add `trusted-types consentry` ' +
-        "to its Content-Security-Policy (" + (refused || describe(error)) + ')'
+        'to its Content-Security-Policy; until then gated scripts cannot run, and the widget starts only if the ' +
+        'page includes its bindings script ' + glueUrl + ' itself (' + (refused || describe(error)) + ')'
     );
+    awaitingPageBindings = true;
     return;
   }
   glue.onerror = function () {
@@ -262,9 +282,10 @@
       report('could not load ' + glueUrl + (error ? ': ' + describe(error) : ''));
     });
   };
-  // For the widget: how to write gated scripts into this page.
-  var security = { policy: policy, refused: refused, nonce: script.getAttribute('data-nonce') || '', ownNonce: script.nonce || '' };
-  glue.consentryStart = function (bindings) {
+  glue.consentryStart = startWith;
+  (document.head || document.documentElement).appendChild(glue);
+
+  function startWith(bindings) {
     compiled
       .then(function (module) {
         return bindings.init({ module_or_path: module });
@@ -279,6 +300,5 @@
         });
       })
       .catch(failed);
-  };
-  (document.head || document.documentElement).appendChild(glue);
+  }
 })();

@@ -129,6 +129,27 @@ test('CSP-03: Trusted Types that do not allow the policy "consentry": nothing ru
   expectNoPageErrors(page);
 });
 
+test('CSP-03: … and with the bindings script in the page itself, the banner works; gated scripts still do not run', async (t) => {
+  const csp = strict(`'nonce-${NONCE}'`) + "; require-trusted-types-for 'script'; trusted-types other";
+  const snippet = env.snippet();
+  // The bindings' preload line gives their URL and integrity: the same file as a parser-inserted script.
+  const [, glueUrl, integrity] = snippet.match(/<link rel="preload" href="([^"]+\.js)" as="script" crossorigin integrity="([^"]+)">/);
+  const bindings = `<script src="${glueUrl}" integrity="${integrity}" crossorigin async></script>`;
+  const page = await openStrict(t, csp, { embed: 'none', head: `${snippet}\n${bindings}`, body: NONCED_MARKUP }, { wait: false });
+  await waitForBanner(page);
+  const [first] = await events(page, 'consentry:error');
+  assert.match(first.detail.message, /add `trusted-types consentry`.*includes its bindings script/);
+  await bannerButton(page, 'accept-all').click();
+  await waitForChange(page);
+  await eventually(async () => (await events(page, 'consentry:error')).length === 2, { message: 'the gated-script refusal' });
+  const errors = await events(page, 'consentry:error');
+  assert.match(errors[1].detail.message, /gated scripts cannot run: .*add `trusted-types consentry`/);
+  await page.waitForTimeout(300);
+  assert.deepEqual(await runs(page), [], 'no gated script ran');
+  assert.equal(await get(page, 'analytics'), true, 'the decision itself is recorded and applied');
+  expectNoPageErrors(page);
+});
+
 test('CSP-04: data-nonce on the loader is the nonce every gated copy gets', async (t) => {
   const csp = `script-src ${env.widget.origin} 'nonce-${NONCE}' 'wasm-unsafe-eval'`;
   const markup = '<script type="text/plain" data-consent="analytics">window.__e2e.runs.push("inline:analytics")</script>';

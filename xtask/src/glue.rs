@@ -33,14 +33,19 @@ export function scriptUrl() {
 }
 ";
 
-/// The bundle's entry: hands the bindings to the loader, or explains that this file is not the embed.
+/// The bundle's entry: hands the bindings to the loader that inserted this script, or, when the page
+/// included it itself (a page whose Trusted Types refuse the loader's policy), to the loader through
+/// its stand-in's hidden `_start`; else explains that this file is not the embed.
 pub fn entry(file_name: &str) -> String {
     format!(
         "import init, {{ boot }} from './consentry.js';\n\
          const script = document.currentScript;\n\
          const start = script && script.consentryStart;\n\
+         const fromPage = window.consentry && window.consentry._start;\n\
          if (typeof start === 'function') {{\n  \
          start({{ init: init, boot: boot }});\n\
+         }} else if (typeof fromPage === 'function') {{\n  \
+         fromPage({{ init: init, boot: boot }});\n\
          }} else {{\n  \
          console.error('consentry: {file_name} is loaded by consentry.js; embed consentry.js, not this file');\n\
          }}\n"
