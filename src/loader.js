@@ -142,8 +142,9 @@
   // name. It vouches only for the bindings script's URL and for the exact src or text of a gated
   // element already in the page (it looks for itself), so no caller can make it trust anything else.
   // The widget gets it for the gated scripts it runs. If the page's `trusted-types` list refuses the
-  // name, there is no policy: loading the bindings then fails on a page that enforces Trusted Types,
-  // with a message naming the directive.
+  // name, there is no policy: on a page that enforces Trusted Types this loader then cannot insert the
+  // bindings (a message names the directive), and the widget starts only from bindings the page
+  // includes itself (see `_start` above), with gated scripts unable to run.
   var policy = null;
   var refused = '';
   function gated(test) {
