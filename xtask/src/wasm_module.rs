@@ -32,25 +32,15 @@ pub fn wasm_opt_flags(module: &[u8]) -> Result<Vec<String>> {
 /// The module without the exports whose names `drop` accepts, and the names it dropped. Only the
 /// export section changes; the functions become unreachable and `wasm-opt` removes them.
 pub fn drop_exports(module: &[u8], drop: impl Fn(&str) -> bool) -> Result<(Vec<u8>, Vec<String>)> {
-    if module.len() < 8 || &module[..4] != b"\0asm" {
-        bail!("not a WebAssembly module");
-    }
+    let sections = sections(module)?;
     let mut out = module[..8].to_vec();
     let mut dropped = Vec::new();
-    let mut r = Reader { bytes: module, pos: 8 };
-    while r.pos < module.len() {
-        let start = r.pos;
-        let id = r.byte()?;
-        let size = r.leb()? as usize;
-        let body = r.pos;
-        let Some(end) = body.checked_add(size).filter(|&e| e <= module.len()) else {
-            bail!("truncated WebAssembly section")
-        };
+    for Section { id, start, body, end } in sections {
         if id != 7 {
             out.extend_from_slice(&module[start..end]);
-            r.pos = end;
             continue;
         }
+        let mut r = Reader { bytes: module, pos: body };
         let count = r.leb()?;
         let mut kept = Vec::new();
         let mut kept_count = 0u32;
@@ -72,9 +62,7 @@ pub fn drop_exports(module: &[u8], drop: impl Fn(&str) -> bool) -> Result<(Vec<u
         let mut section = Vec::new();
         write_leb(&mut section, kept_count);
         section.extend(kept);
-        out.push(7);
-        write_leb(&mut out, section.len() as u32);
-        out.extend(section);
+        push_section(&mut out, 7, &section);
     }
     Ok((out, dropped))
 }
@@ -83,24 +71,15 @@ pub fn drop_exports(module: &[u8], drop: impl Fn(&str) -> bool) -> Result<(Vec<u
 /// short names (`a`, `b`, … `aa`, …; imports and exports numbered apart), and the `(old, new)` pairs
 /// of each. Nothing but those names changes.
 pub fn shorten_names(module: &[u8], module_name: &str, export: impl Fn(&str) -> bool) -> Result<Shortened> {
-    if module.len() < 8 || &module[..4] != b"\0asm" {
-        bail!("not a WebAssembly module");
-    }
+    let sections = sections(module)?;
     let mut out = module[..8].to_vec();
     let mut names = Shortened::default();
-    let mut r = Reader { bytes: module, pos: 8 };
-    while r.pos < module.len() {
-        let start = r.pos;
-        let id = r.byte()?;
-        let size = r.leb()? as usize;
-        let Some(end) = r.pos.checked_add(size).filter(|&e| e <= module.len()) else {
-            bail!("truncated WebAssembly section")
-        };
+    for Section { id, start, body, end } in sections {
         if id != 2 && id != 7 {
             out.extend_from_slice(&module[start..end]);
-            r.pos = end;
             continue;
         }
+        let mut r = Reader { bytes: module, pos: body };
         let count = r.leb()?;
         let mut section = Vec::new();
         write_leb(&mut section, count);
@@ -140,9 +119,7 @@ pub fn shorten_names(module: &[u8], module_name: &str, export: impl Fn(&str) -> 
         if r.pos != end {
             bail!("malformed import or export section");
         }
-        out.push(id);
-        write_leb(&mut out, section.len() as u32);
-        out.extend(section);
+        push_section(&mut out, id, &section);
     }
     names.module = out;
     Ok(names)
@@ -212,16 +189,9 @@ fn binaryen_name(llvm: &str) -> &str {
 
 /// The `(prefix, name)` entries of the `target_features` section, if the module has one.
 fn target_features(module: &[u8]) -> Result<Option<Vec<(u8, String)>>> {
-    if module.len() < 8 || &module[..4] != b"\0asm" {
-        bail!("not a WebAssembly module");
-    }
-    let mut r = Reader { bytes: module, pos: 8 };
-    while r.pos < module.len() {
-        let id = r.byte()?;
-        let size = r.leb()? as usize;
-        let end = r.pos.checked_add(size).filter(|&e| e <= module.len());
-        let Some(end) = end else { bail!("truncated WebAssembly section") };
-        if id == 0 && r.name()? == "target_features" {
+    for section in sections(module)?.into_iter().filter(|s| s.id == 0) {
+        let mut r = Reader { bytes: module, pos: section.body };
+        if r.name()? == "target_features" {
             let count = r.leb()?;
             let mut features = Vec::new();
             for _ in 0..count {
@@ -230,9 +200,44 @@ fn target_features(module: &[u8]) -> Result<Option<Vec<(u8, String)>>> {
             }
             return Ok(Some(features));
         }
-        r.pos = end;
     }
     Ok(None)
+}
+
+/// One section of a module: its id, where it starts (its id byte), where its body starts and its end.
+struct Section {
+    id: u8,
+    start: usize,
+    body: usize,
+    end: usize,
+}
+
+/// The sections of `module` in order, after its header (magic number and version).
+fn sections(module: &[u8]) -> Result<Vec<Section>> {
+    if module.len() < 8 || &module[..4] != b"\0asm" {
+        bail!("not a WebAssembly module");
+    }
+    let mut out = Vec::new();
+    let mut r = Reader { bytes: module, pos: 8 };
+    while r.pos < module.len() {
+        let start = r.pos;
+        let id = r.byte()?;
+        let size = r.leb()? as usize;
+        let body = r.pos;
+        let Some(end) = body.checked_add(size).filter(|&e| e <= module.len()) else {
+            bail!("truncated WebAssembly section")
+        };
+        out.push(Section { id, start, body, end });
+        r.pos = end;
+    }
+    Ok(out)
+}
+
+/// Appends a section: `id`, the size of `body`, `body`.
+fn push_section(out: &mut Vec<u8>, id: u8, body: &[u8]) {
+    out.push(id);
+    write_leb(out, body.len() as u32);
+    out.extend_from_slice(body);
 }
 
 /// A cursor over the module bytes.
@@ -370,6 +375,7 @@ mod tests {
     #[test]
     fn dropping_from_a_broken_module_fails() {
         assert!(drop_exports(b"not wasm", |_| true).is_err());
+        assert!(drop_exports(b"\0as", |_| true).is_err(), "shorter than a header");
         let mut truncated = with_exports(&["boot"]);
         truncated.truncate(12);
         assert!(drop_exports(&truncated, |_| true).is_err());
