@@ -169,6 +169,8 @@
     }
   }
 
+  // WebCrypto, for the integrity checks below (absent outside secure contexts).
+  var subtle = window.crypto && window.crypto.subtle;
   function integrity(digest) {
     return 'sha384-' + btoa(String.fromCharCode.apply(null, new Uint8Array(digest)));
   }
@@ -176,7 +178,6 @@
   // Why a download with an integrity hash failed: fetched again without it (only on failure, and never
   // used), an HTTP error or a different hash is named as such; anything else is `error` itself.
   function diagnose(url, expected, error) {
-    var subtle = window.crypto && window.crypto.subtle;
     if (!expected || !subtle) return Promise.reject(error);
     return fetch(url, { cache: 'no-store' }).then(
       function (response) {
@@ -212,7 +213,6 @@
   // because a `<link rel="preload" as="fetch">` cannot carry integrity (crbug.com/981419): the
   // digest is computed beside the streaming compile, and the module is not used unless they agree.
   // Without WebCrypto (a page that is not a secure context), `fetch` checks it.
-  var subtle = window.crypto && window.crypto.subtle;
   function verified(response) {
     if (!response.ok) throw new Error('HTTP ' + response.status + ' for ' + wasmUrl);
     var check = response
