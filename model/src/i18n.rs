@@ -56,11 +56,17 @@ pub enum TextKey {
     LatestReceipt,
     /// The button that downloads this browser's receipts.
     DownloadReceipts,
+    /// Shown in the preference center when a Global Privacy Control signal switched purposes off.
+    GpcHonored,
+    /// Shown when the signal overrides an earlier explicit grant (Cal. Code Regs. tit. 11 §7025(c)(3)).
+    GpcConflict,
+    /// The status message announced after the preference center saved a choice.
+    ChoicesSaved,
 }
 
 impl TextKey {
     /// Every key, in documentation order.
-    pub const ALL: [TextKey; 22] = [
+    pub const ALL: [TextKey; 25] = [
         TextKey::BannerTitle,
         TextKey::BannerBody,
         TextKey::PurposesHeading,
@@ -83,6 +89,9 @@ impl TextKey {
         TextKey::WithdrawNote,
         TextKey::LatestReceipt,
         TextKey::DownloadReceipts,
+        TextKey::GpcHonored,
+        TextKey::GpcConflict,
+        TextKey::ChoicesSaved,
     ];
 
     /// The key's name in `ui.texts`.
@@ -110,6 +119,9 @@ impl TextKey {
             TextKey::WithdrawNote => "withdraw_note",
             TextKey::LatestReceipt => "latest_receipt",
             TextKey::DownloadReceipts => "download_receipts",
+            TextKey::GpcHonored => "gpc_honored",
+            TextKey::GpcConflict => "gpc_conflict",
+            TextKey::ChoicesSaved => "choices_saved",
         }
     }
 

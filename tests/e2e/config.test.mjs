@@ -106,6 +106,7 @@ test('a language without built-in texts is accepted when ui.texts covers every k
     'banner_title', 'banner_body', 'purposes_heading', 'accept_all', 'reject_all', 'customize', 'save', 'close',
     'preferences_title', 'preferences_body', 'always_active', 'retention', 'recipients', 'services', 'cookies',
     'policy_link', 'controller', 'contact', 'open_preferences', 'withdraw_note', 'latest_receipt', 'download_receipts',
+    'gpc_honored', 'gpc_conflict', 'choices_saved',
   ];
   const config = baseConfig();
   config.languages = ['en', 'fr', 'de'];

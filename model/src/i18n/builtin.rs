@@ -40,6 +40,9 @@ fn en(key: TextKey) -> &'static str {
         WithdrawNote => "You can change or withdraw your consent at any time with the “Privacy choices” button.",
         LatestReceipt => "Latest consent receipt",
         DownloadReceipts => "Download my receipts",
+        GpcHonored => "Opt-out preference signal honored: your browser's Global Privacy Control turned off the purposes it covers.",
+        GpcConflict => "This overrides a choice you made earlier. Turning such a purpose on again gives your consent despite the signal.",
+        ChoicesSaved => "Your choices have been saved.",
     }
 }
 
@@ -68,5 +71,8 @@ fn fr(key: TextKey) -> &'static str {
         WithdrawNote => "Vous pouvez modifier ou retirer votre consentement à tout moment avec le bouton « Choix de confidentialité ».",
         LatestReceipt => "Dernier reçu de consentement",
         DownloadReceipts => "Télécharger mes reçus",
+        GpcHonored => "Signal de refus respecté : le Global Privacy Control de votre navigateur a désactivé les finalités qu’il couvre.",
+        GpcConflict => "Ce signal remplace un choix que vous aviez fait. Réactiver une de ces finalités vaut consentement malgré le signal.",
+        ChoicesSaved => "Vos choix ont été enregistrés.",
     }
 }
