@@ -12,6 +12,7 @@
 //! * [`listener`]: event listeners that are removed when dropped;
 //! * [`storage`]: `localStorage` with an in-memory fallback;
 //! * [`gating`]: consented scripts and iframes, and the `MutationObserver` for late ones;
+//! * [`signals`]: the vendors' consent APIs (Consent Mode and others), through the loader's queues;
 //! * [`sinks`]: writing those scripts on a strict page (the Trusted Types policy, the nonce);
 //! * [`cookie_jar`]: deleting a refused service's cookies;
 //! * [`crypto`] and [`idb`]: the WebCrypto signing key, kept in IndexedDB;
@@ -33,5 +34,6 @@ pub mod listener;
 pub mod platform;
 pub mod receipts;
 pub mod runtime;
+pub mod signals;
 pub mod sinks;
 pub mod storage;

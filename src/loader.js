@@ -55,6 +55,193 @@
     console.warn('consentry: consentry.js is included more than once; only the first copy runs');
     return;
   }
+  // Vendors' consent APIs (README "Consent Mode and vendor signals"). The defaults must be in the
+  // page's queues before any tag reads them, so they are pushed now, from the inline configuration
+  // (which must come before this script) and the stored choice, as `signals.rs` in the widget
+  // computes them; the widget compares what was pushed with its own rule at start-up and corrects
+  // the page if the two differ. Until the widget has started, any failure withdraws what was granted.
+  var signals = { apply: applySignals, pushed: null };
+  var layerName = 'dataLayer';
+  function vendorQueue(name) {
+    return (window[name] = window[name] || []);
+  }
+  function gtagPush() {
+    vendorQueue(layerName).push(arguments);
+  }
+  function vendorFn(name) {
+    var f = window[name];
+    if (typeof f === 'function') return f;
+    if (name === 'clarity') {
+      f = function () {
+        (f.q = f.q || []).push(arguments);
+      };
+    } else {
+      // The Meta pixel's queue: calls are kept until fbevents.js takes them over.
+      f = function () {
+        f.callMethod ? f.callMethod.apply(f, arguments) : f.queue.push(arguments);
+      };
+      f.push = f;
+      f.loaded = true;
+      f.version = '2.0';
+      f.queue = [];
+      if (!window._fbq) window._fbq = f;
+      fbqStubbed = true;
+    }
+    return (window[name] = f);
+  }
+  var fbqStubbed = false;
+  function applySignals(list) {
+    if (typeof list === 'string') list = JSON.parse(list);
+    for (var i = 0; i < list.length; i++) {
+      var c = list[i];
+      var rest = c.slice(1);
+      if (c[0] === 'gtag') gtagPush.apply(null, rest);
+      else if (c[0] === 'dataLayer') vendorQueue(layerName).push(rest[0]);
+      else if (c[0] === 'uetq') vendorQueue('uetq').push.apply(window.uetq, rest);
+      else if (c[0] === '_paq') vendorQueue('_paq').push(rest[0]);
+      else vendorFn(c[0]).apply(null, rest);
+    }
+  }
+  var TYPES = ['ad_storage', 'ad_user_data', 'ad_personalization', 'analytics_storage', 'functionality_storage', 'personalization_storage', 'security_storage'];
+  var DAY = 864e5;
+  var OPT_IN = /(^|,)(AT|BE|BG|HR|CY|CZ|DK|EE|FI|FR|DE|GR|HU|IE|IT|LV|LT|LU|MT|NL|PL|PT|RO|SK|SI|ES|SE|IS|LI|NO|GB|CH|EU|UK|EL)\b/;
+  function state(on) {
+    return on ? 'granted' : 'denied';
+  }
+  function consentObject(granted, extra) {
+    var o = {};
+    for (var i = 0; i < TYPES.length; i++) o[TYPES[i]] = state(granted(TYPES[i]));
+    for (var k in extra) o[k] = extra[k];
+    return o;
+  }
+  // The stored record, if it is one the widget would keep (same format, policy and expiry rule).
+  function storedRecord(cfg) {
+    try {
+      var r = JSON.parse(window.localStorage.getItem('consentry'));
+      var now = Date.now();
+      var ok = r && r.v === 1 && r.policy_version === cfg.policy_version && r.purposes && r.services &&
+        r.created <= r.updated && r.updated <= r.expires &&
+        now < Math.min(r.expires, r.updated + (cfg.expiry_days || 182) * DAY) && now >= r.created - DAY;
+      return ok ? r : null;
+    } catch (_) {
+      return null;
+    }
+  }
+  function defaults(cfg) {
+    var integ = cfg.integrations;
+    var rec = storedRecord(cfg);
+    var purposes = cfg.purposes || [];
+    function purpose(id) {
+      for (var i = 0; i < purposes.length; i++) if (purposes[i] && purposes[i].id === id) return purposes[i];
+    }
+    // What `Decisions::granted` says for `target` ("p" or "p/s"); `consent` leaves required purposes
+    // out (a vendor's or an advertising type's consent can never follow one).
+    function on(target, consent) {
+      var parts = String(target).split('/');
+      var p = purpose(parts[0]);
+      if (!p) return false;
+      if (p.required === true) return !consent;
+      if (!rec || rec.purposes[parts[0]] !== true) return false;
+      if (parts.length > 1) return rec.services[target] === true;
+      var services = p.services || [];
+      if (!services.length) return true;
+      for (var i = 0; i < services.length; i++) if (rec.services[parts[0] + '/' + services[i].id] === true) return true;
+      return false;
+    }
+    var out = [];
+    var gcm = integ.google_consent_mode;
+    if (gcm && gcm.map) {
+      if (/^[A-Za-z_$][\w$]*$/.test(gcm.data_layer || '')) layerName = gcm.data_layer;
+      if (gcm.ads_data_redaction === true) out.push(['gtag', 'set', 'ads_data_redaction', true]);
+      if (gcm.url_passthrough === true) out.push(['gtag', 'set', 'url_passthrough', true]);
+      var base = function (type) {
+        var any = false;
+        var all = true;
+        for (var k in gcm.map) {
+          if (gcm.map[k] && gcm.map[k].indexOf(type) >= 0) {
+            any = true;
+            all = all && on(k, type === 'ad_user_data' || type === 'ad_personalization');
+          }
+        }
+        return any && all;
+      };
+      if (rec) {
+        out.push(['gtag', 'consent', 'default', consentObject(base, {})]);
+      } else {
+        var wait = { wait_for_update: gcm.wait_for_update || 500 };
+        var regions = gcm.regions || [];
+        for (var i = 0; i < regions.length; i++) {
+          // Never granted where consent comes first (the widget refuses such a configuration).
+          var optIn = OPT_IN.test(String(regions[i].region));
+          var granted = (!optIn && regions[i].granted) || [];
+          out.push(['gtag', 'consent', 'default', consentObject(
+            function (type) {
+              return base(type) || granted.indexOf(type) >= 0;
+            },
+            { region: regions[i].region, wait_for_update: wait.wait_for_update }
+          )]);
+        }
+        out.push(['gtag', 'consent', 'default', consentObject(base, wait)]);
+      }
+    }
+    var v;
+    if ((v = integ.microsoft_uet)) out.push(['uetq', 'consent', 'default', { ad_storage: state(on(v.ad_storage, 1)) }]);
+    if ((v = integ.meta_pixel)) out.push(['fbq', 'consent', on(v.consent, 1) ? 'grant' : 'revoke']);
+    if ((v = integ.microsoft_clarity)) {
+      out.push(['clarity', 'consentv2', { ad_Storage: state(on(v.ad_storage, 1)), analytics_Storage: state(on(v.analytics_storage, 1)) }]);
+    }
+    if ((v = integ.matomo)) {
+      var cookies = v.mode === 'cookies';
+      out.push(['_paq', [cookies ? 'requireCookieConsent' : 'requireConsent']]);
+      if (on(v.consent, 1)) out.push(['_paq', [cookies ? 'setCookieConsentGiven' : 'setConsentGiven']]);
+    }
+    return out;
+  }
+  var started = false;
+  try {
+    var inline = document.getElementById(CONFIG_ID);
+    var cfg = inline && JSON.parse(inline.textContent);
+    if (cfg && cfg.integrations && typeof cfg.integrations === 'object') {
+      var pushed = defaults(cfg);
+      var gtag = window.gtag;
+      if (typeof gtag !== 'function') {
+        window.gtag = gtagPush;
+      } else if (!/\.push\(\s*arguments\s*\)/.test(Function.prototype.toString.call(gtag))) {
+        console.warn('consentry: window.gtag is not the dataLayer shim (function gtag(){dataLayer.push(arguments);}); it is left alone and Consent Mode commands go to window.' + layerName + ' directly');
+      }
+      applySignals(pushed);
+      signals.pushed = JSON.stringify(pushed);
+      var granting = /"grant|Given"/.test(signals.pushed);
+      // A start that fails withdraws what the defaults granted: nothing runs on a stored choice the
+      // widget could not confirm.
+      document.addEventListener('consentry:error', function () {
+        if (started || !granting) return;
+        granting = false;
+        var m = cfg.integrations.matomo;
+        var withdraw = {
+          gtag: ['gtag', 'consent', 'update', consentObject(function () {}, {})],
+          uetq: ['uetq', 'consent', 'update', { ad_storage: 'denied' }],
+          fbq: ['fbq', 'consent', 'revoke'],
+          clarity: ['clarity', 'consentv2', { ad_Storage: 'denied', analytics_Storage: 'denied' }],
+          _paq: ['_paq', [m && m.mode === 'cookies' ? 'forgetCookieConsentGiven' : 'forgetConsentGiven']]
+        };
+        var done = {};
+        for (var i = 0; i < pushed.length; i++) {
+          var q = pushed[i][0];
+          if (withdraw[q] && !done[q]) applySignals([withdraw[q]]);
+          done[q] = 1;
+        }
+      });
+      document.addEventListener('DOMContentLoaded', function () {
+        if (fbqStubbed && !document.querySelector('script[src*="fbevents.js"]')) {
+          console.warn("consentry: integrations.meta_pixel is set but the page has no <script src=\"…/fbevents.js\">: the Meta snippet does not load it once window.fbq exists (README \"Meta pixel\")");
+        }
+      });
+    }
+  } catch (error) {
+    report('could not set the vendors\' consent defaults: ' + describe(error));
+  }
+
   if (!script || !script.src) {
     report(
       'cannot locate ' + MODULE + '.wasm: document.currentScript is null or has no src; ' +
@@ -122,6 +309,7 @@
   }
 
   function replay() {
+    started = true;
     api = window.consentry;
     if (api === standIn) return;
     var calls = queue;
@@ -262,7 +450,7 @@
   }
 
   // For the widget: how to write gated scripts into this page.
-  var security = { policy: policy, refused: refused, nonce: script.getAttribute('data-nonce') || '', ownNonce: script.nonce || '' };
+  var security = { policy: policy, refused: refused, nonce: script.getAttribute('data-nonce') || '', ownNonce: script.nonce || '', signals: signals };
   var glue = document.createElement('script');
   if (script.nonce) glue.nonce = script.nonce;
   glue.integrity = GLUE_INTEGRITY;

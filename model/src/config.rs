@@ -8,6 +8,7 @@
 
 mod error;
 mod ids;
+mod integrations;
 mod reader;
 mod text;
 
@@ -15,6 +16,10 @@ use crate::json::{self, Value};
 
 pub use error::ConfigError;
 pub use ids::{PurposeId, ServiceId, ServiceKey};
+pub use integrations::{
+    ConsentMode, ConsentType, Integrations, MatomoMode, RegionDefault, DEFAULT_DATA_LAYER, DEFAULT_WAIT_FOR_UPDATE,
+    MAX_WAIT_FOR_UPDATE, MIN_WAIT_FOR_UPDATE,
+};
 pub use text::Text;
 
 use crate::cookies::CookiePattern;
@@ -47,6 +52,8 @@ pub struct Config {
     pub purposes: Vec<Purpose>,
     /// Presentation settings.
     pub ui: UiConfig,
+    /// The vendors' consent APIs to signal (Consent Mode, UET, Clarity, Meta, Matomo).
+    pub integrations: Integrations,
 }
 
 /// The controller's identity, as the notice must show it.
@@ -199,6 +206,7 @@ impl Config {
                 "jurisdiction",
                 "purposes",
                 "ui",
+                "integrations",
                 "$schema",
             ],
         )?;
@@ -213,7 +221,18 @@ impl Config {
         let jurisdiction = root.opt_string("jurisdiction")?.unwrap_or_else(|| DEFAULT_JURISDICTION.to_string());
         let purposes = parse_purposes(&root, &languages)?;
         let ui = parse_ui(&root, &languages)?;
-        Ok(Config { policy_version, controller, languages, expiry_days, endpoint, jurisdiction, purposes, ui })
+        let integrations = integrations::parse(&root, &purposes)?;
+        Ok(Config {
+            policy_version,
+            controller,
+            languages,
+            expiry_days,
+            endpoint,
+            jurisdiction,
+            purposes,
+            ui,
+            integrations,
+        })
     }
 
     /// The default language.

@@ -25,6 +25,7 @@ use super::error::{document, window, BrowserError};
 use super::gating::{self, Observer};
 use super::receipts::{self, Receipts};
 use super::runtime::Runtime;
+use super::signals::Signals;
 use super::sinks::Sinks;
 use super::storage::Store;
 use super::{console, events, platform};
@@ -88,8 +89,9 @@ pub fn boot(
     security: Option<JsValue>,
 ) {
     let sinks = Sinks::from_loader(security.as_ref());
+    let signals = Signals::from_loader(security.as_ref());
     wasm_bindgen_futures::spawn_local(async move {
-        match load(config_url, pending).await.and_then(|config| start_with(config, Store::open(), sinks)) {
+        match load(config_url, pending).await.and_then(|config| start_with(config, Store::open(), sinks, signals)) {
             Ok(mounted) => {
                 // The widget stays for the page's lifetime.
                 std::mem::forget(mounted);
@@ -157,11 +159,11 @@ impl Drop for Mounted {
 /// language, mounts the UI, installs `window.consentry`, runs what a stored choice grants, and
 /// dispatches `consentry:ready`.
 pub fn start(config: Config, store: Store) -> Result<Mounted, EmbedError> {
-    start_with(config, store, Sinks::default())
+    start_with(config, store, Sinks::default(), Signals::default())
 }
 
 /// [`start`] on a page whose script policy the loader described.
-fn start_with(config: Config, store: Store, sinks: Sinks) -> Result<Mounted, EmbedError> {
+fn start_with(config: Config, store: Store, sinks: Sinks, signals: Signals) -> Result<Mounted, EmbedError> {
     let window = window()?;
     let document = document()?;
     if document.get_element_by_id(HOST_ID).is_some() {
@@ -189,7 +191,7 @@ fn start_with(config: Config, store: Store, sinks: Sinks) -> Result<Mounted, Emb
     let shown = ui.clone();
     let show_latest = Box::new(move |latest| shown.set_latest_receipt(latest));
     let receipts = Receipts::new(session.shared_config(), store.clone(), &log, show_latest);
-    let runtime = Runtime::new(session, store, receipts, ui, sinks);
+    let runtime = Runtime::new(session, store, receipts, ui, sinks, signals);
     let (host, view) = mount(&document, &runtime)?;
     let api = match api::install(&runtime) {
         Ok(api) => api,

@@ -17,6 +17,7 @@ use consentry_model::session::{Session, Source};
 use consentry_model::Target;
 
 use super::receipts::Receipts;
+use super::signals::Signals;
 use super::sinks::Sinks;
 use super::storage::Store;
 use super::{cookie_jar, events, gating, platform};
@@ -30,6 +31,7 @@ pub struct Runtime {
     receipts: Rc<Receipts>,
     opener: RefCell<Option<web_sys::HtmlElement>>,
     sinks: Sinks,
+    signals: Signals,
     /// The state the UI renders.
     pub ui: Rc<UiState>,
 }
@@ -42,8 +44,10 @@ impl Runtime {
         receipts: Rc<Receipts>,
         ui: Rc<UiState>,
         sinks: Sinks,
+        signals: Signals,
     ) -> Rc<Runtime> {
-        Rc::new(Runtime { session: RefCell::new(session), store, receipts, opener: RefCell::new(None), sinks, ui })
+        let session = RefCell::new(session);
+        Rc::new(Runtime { session, store, receipts, opener: RefCell::new(None), sinks, signals, ui })
     }
 
     /// Reads the session.
@@ -61,9 +65,14 @@ impl Runtime {
         self.with_session(Session::shared_config)
     }
 
-    /// Carries out start-up: runs what a stored choice grants and announces it.
+    /// Carries out start-up: checks the vendors' consent defaults, runs what a stored choice grants
+    /// and announces it.
     pub fn start(&self) {
         let (applied, restored) = self.with_session(|s| (s.applied().clone(), s.restored()));
+        self.with_session(|s| {
+            let stored = s.choice().map(|_| s.applied());
+            self.signals.start(s.config(), stored, &applied)
+        });
         gating::apply(&applied, &self.sinks);
         let current = self.with_session(|s| s.choice().cloned());
         self.receipts.start(current.as_ref());
@@ -73,13 +82,14 @@ impl Runtime {
         }
     }
 
-    /// Records a decision and carries it out: storage and a queued receipt, then cookies and gated
-    /// content, then the UI and the `consentry:change` event. The session borrow ends before any page
+    /// Records a decision and carries it out: storage and a queued receipt, then the vendors' consent
+    /// signals, cookies and gated content, then the UI and the `consentry:change` event. The session borrow ends before any page
     /// code can run; signing and delivery happen later, in the background.
     pub fn decide(&self, decisions: Decisions, method: Method) {
         let effects = self.session.borrow_mut().decide(decisions, method, platform::now(), platform::new_uuid);
         self.store.set(STORAGE_KEY, &record::encode(&effects.choice));
         self.receipts.record(effects.choice.clone());
+        self.with_session(|s| self.signals.decided(s.config(), &effects.choice.decisions));
         cookie_jar::clear(&effects.cookies_to_clear);
         gating::apply(&effects.choice.decisions, &self.sinks);
         self.ui.set_applied(effects.choice.decisions);

@@ -110,3 +110,38 @@ fn the_id_pattern_is_the_parsers() {
         assert!(PurposeId::parse(id, "").is_err(), "{id}");
     }
 }
+
+#[test]
+fn the_integrations_are_the_parsers() {
+    let s = schema();
+    assert!(s["properties"].get("integrations").is_some(), "integrations is a root property");
+    assert_eq!(names(&s["$defs"]["consentType"]["enum"]), ConsentType::ALL.map(|t| t.name().to_string()));
+    let i = &s["$defs"]["integrations"]["properties"];
+    assert_eq!(keys(i), ["google_consent_mode", "matomo", "meta_pixel", "microsoft_clarity", "microsoft_uet"]);
+    let gcm = non_null(&i["google_consent_mode"]);
+    let wait = &gcm["properties"]["wait_for_update"];
+    assert_eq!(
+        (&wait["minimum"], &wait["maximum"], &wait["default"]),
+        (&json!(MIN_WAIT_FOR_UPDATE), &json!(MAX_WAIT_FOR_UPDATE), &json!(DEFAULT_WAIT_FOR_UPDATE))
+    );
+    assert_eq!(gcm["properties"]["data_layer"]["default"], json!(DEFAULT_DATA_LAYER));
+    let matomo = non_null(&i["matomo"]);
+    assert_eq!(names(&matomo["properties"]["mode"]["enum"]), MatomoMode::ALL.map(|m| m.name().to_string()));
+    for (vendor, fields) in [
+        (
+            "google_consent_mode",
+            &["ads_data_redaction", "data_layer", "map", "regions", "url_passthrough", "wait_for_update"][..],
+        ),
+        ("microsoft_uet", &["ad_storage"]),
+        ("microsoft_clarity", &["ad_storage", "analytics_storage"]),
+        ("meta_pixel", &["consent"]),
+        ("matomo", &["consent", "mode"]),
+    ] {
+        assert_eq!(keys(&non_null(&i[vendor])["properties"]), fields, "{vendor}");
+    }
+    let mut root = keys(&s["properties"]);
+    root.retain(|k| k != "$schema");
+    assert!(root.contains(&"integrations".to_string()));
+    let gcm_config = |v: &mut Value| v["integrations"] = json!({"google_consent_mode": {"map": {"analytics": ["analytics_storage"]}, "wait_for_update": MIN_WAIT_FOR_UPDATE}});
+    assert!(parses(gcm_config).is_ok());
+}

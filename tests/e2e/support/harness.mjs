@@ -143,7 +143,8 @@ export function useEnvironment() {
      * - `config`: object (inline `#consentry-config`), or `null` for none (e.g. with `scriptAttrs: 'data-config=…'`),
      *   or a string written verbatim into the config element.
      * - `lang`: `<html lang>`; `null` leaves it out.
-     * - `head`, `body`: extra markup; `beforeWidget`: markup just before the widget script.
+     * - `head`, `body`: extra markup; `beforeWidget`: markup just before the widget script; `afterWidget`:
+     *   markup just after it in <head> (where a tag manager goes).
      * - `scriptQuery`, `scriptAttrs`: appended to the widget's `<script src>` / attributes.
      * - `embed`: `'head'` (default) the snippet of `dist/snippet.html` first in <head>, after the inline
      *   configuration; `'async'` only `<script src=… async>` at the end of <body>.
@@ -154,6 +155,7 @@ export function useEnvironment() {
       head = '',
       body = '',
       beforeWidget = '',
+      afterWidget = '',
       scriptQuery = '',
       scriptAttrs = '',
       title = 'Consentry end-to-end page',
@@ -174,7 +176,7 @@ export function useEnvironment() {
 <title>${title}</title>
 ${head}
 ${configTag}
-${embed === 'head' ? `${beforeWidget}\n${env.snippet(scriptQuery, scriptAttrs)}` : ''}
+${embed === 'head' ? `${beforeWidget}\n${env.snippet(scriptQuery, scriptAttrs)}\n${afterWidget}` : ''}
 </head>
 <body>
 <main>
