@@ -9,12 +9,17 @@
 //! * [`decisions`]: how a receipt's decisions are stored in one column;
 //! * [`reads`]: receipts as the HTTP API and the commands read them;
 //! * [`tree`]: the log head, tree heads and Merkle nodes;
+//! * [`notices`]: the notice registry; [`reports`]: the audit reports made; [`scan`]: what a
+//!   report reads;
 //! * the appending transaction is [`crate::writer::batch`].
 
 pub mod decisions;
 pub mod key;
+pub mod notices;
 pub mod params;
 pub mod reads;
+pub mod reports;
+pub mod scan;
 pub mod tree;
 
 use std::str::FromStr;

@@ -43,6 +43,9 @@ pub enum AppError {
     /// A malformed query or path parameter.
     #[error("{0}")]
     BadRequest(String),
+    /// A site configuration the widget would refuse (the widget's own message).
+    #[error("{0}")]
+    InvalidConfig(String),
     /// The log could not be written; nothing was acknowledged.
     #[error("the receipt could not be stored right now; retry later")]
     Unavailable(#[source] WriteError),
@@ -62,6 +65,7 @@ impl AppError {
             AppError::AdminDisabled | AppError::Origin(_) => StatusCode::FORBIDDEN,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::InvalidConfig(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -79,6 +83,7 @@ impl AppError {
             AppError::Origin(_) => "origin",
             AppError::NotFound(_) => "not_found",
             AppError::BadRequest(_) => "bad_request",
+            AppError::InvalidConfig(_) => "config",
             AppError::BodyTimeout => "timeout",
             AppError::Unavailable(_) => "unavailable",
             AppError::Internal(_) => "internal",

@@ -87,6 +87,42 @@ impl ServerKey {
         let signature = self.pair.sign(&self.rng, input.as_bytes()).map_err(|_| KeyError::Crypto)?;
         Ok(assemble(&input, signature.as_ref()))
     }
+
+    /// Signs `content` as a detached JWS (RFC 7515 appendix F): the compact JWS over
+    /// `BASE64URL(content)` with header `{"alg":"ES256","cty":cty,"kid":…,"typ":typ}`, and its
+    /// payload part left empty, `header..signature`. A verifier puts `BASE64URL(content)` back
+    /// between the dots and checks an ordinary compact JWS.
+    pub fn sign_detached(&self, typ: &str, cty: &str, content: &[u8]) -> Result<String, KeyError> {
+        let header = Value::object([
+            ("alg", Value::str("ES256")),
+            ("cty", Value::str(cty)),
+            ("kid", Value::str(&self.kid)),
+            ("typ", Value::str(typ)),
+        ]);
+        let protected = b64::encode(header.to_string().as_bytes());
+        let input = format!("{protected}.{}", b64::encode(content));
+        let signature = self.pair.sign(&self.rng, input.as_bytes()).map_err(|_| KeyError::Crypto)?;
+        Ok(format!("{protected}..{}", b64::encode(signature.as_ref())))
+    }
+}
+
+/// Checks a detached JWS made by [`ServerKey::sign_detached`] over `content`, against a public
+/// key and an expected `typ`.
+pub fn open_detached(jwk: &PublicJwk, typ: &str, detached: &str, content: &[u8]) -> bool {
+    let Some((protected, signature)) = detached.trim().split_once("..") else { return false };
+    if protected.contains('.') || signature.contains('.') {
+        return false;
+    }
+    let header = b64::decode(protected).and_then(|h| String::from_utf8(h).ok()).and_then(|h| json::parse(&h).ok());
+    let Some(header) = header else { return false };
+    let member = |name: &str| header.get(name).and_then(|v| v.as_str());
+    if member("alg") != Some("ES256") || member("typ") != Some(typ) || member("kid") != Some(&jwk.thumbprint()) {
+        return false;
+    }
+    let Some(signature) = b64::decode(signature) else { return false };
+    // The content is any bytes (a PDF): unlike `open`, it is not read as JSON.
+    let input = format!("{protected}.{}", b64::encode(content));
+    UnparsedPublicKey::new(&ECDSA_P256_SHA256_FIXED, jwk.sec1()).verify(input.as_bytes(), &signature).is_ok()
 }
 
 /// Checks a compact JWS made by [`ServerKey::sign`] against a public key and an expected `typ`;
@@ -126,5 +162,19 @@ mod tests {
         assert_eq!(open(key.public_jwk(), "consentry-sth+jws", &format!("{input}.{}", b64::encode(&[0; 64]))), None);
         assert_eq!(key.jwks()["keys"][0]["kid"], key.kid());
         assert!(ServerKey::from_pkcs8(b"nope").is_err());
+    }
+
+    #[test]
+    fn detached_signatures_cover_the_exact_bytes() {
+        let key = ServerKey::from_pkcs8(&ServerKey::generate_pkcs8().unwrap()).unwrap();
+        let content = b"%PDF-1.7 \xff\xfe not UTF-8";
+        let jws = key.sign_detached("consentry-report+jws", "application/json", content).unwrap();
+        assert_eq!(jws.matches('.').count(), 2);
+        assert!(jws.contains(".."));
+        assert!(open_detached(key.public_jwk(), "consentry-report+jws", &jws, content));
+        assert!(!open_detached(key.public_jwk(), "consentry-report+jws", &jws, b"%PDF-1.7"));
+        assert!(!open_detached(key.public_jwk(), "consentry-sth+jws", &jws, content));
+        let other = ServerKey::from_pkcs8(&ServerKey::generate_pkcs8().unwrap()).unwrap();
+        assert!(!open_detached(other.public_jwk(), "consentry-report+jws", &jws, content));
     }
 }

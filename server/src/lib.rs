@@ -26,6 +26,8 @@
 //! * [`routes`]: one router per resource, merged by [`app`]; [`error::AppError`] is the one
 //!   error type the handlers return;
 //! * [`client_ip`]: which client a request is from (forwarding headers, trusted proxies);
+//! * [`notices`]: the notice registry (what each `noticeHash` stands for); [`report`]: the signed
+//!   audit report (JSON, HTML, PDF);
 //! * [`export`]: auditor exports; [`secret`]: the admin token, never printed; [`time`]: the server's clock and calendar dates; [`metrics`],
 //!   [`ratelimit`]: operations;
 //! * [`listener`]: connections, their cap and timeouts;
@@ -49,7 +51,9 @@ pub mod keys;
 pub mod ledger;
 pub mod listener;
 pub mod metrics;
+pub mod notices;
 pub mod ratelimit;
+pub mod report;
 pub mod routes;
 pub mod secret;
 pub mod serve;

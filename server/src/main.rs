@@ -1,6 +1,6 @@
 //! The `consentry-server` command: parses the command line, sets up logging, runs one of
-//! `serve`, `verify` or `export` from the library, and turns failures into a message and exit
-//! status 1.
+//! `serve`, `verify`, `export`, `notices`, `report` or `verify-report` from the library, and turns
+//! failures into a message and exit status 1.
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use consentry_server::db::{Db, Open};
 use consentry_server::export::{self, parse_bound, Format};
+use consentry_server::report::command::{self as report_command, ReportOptions};
 use consentry_server::serve::{serve, ServeOptions};
 use consentry_server::verify::{parse_jwks, parse_tree_head, verify_trusting, Trust};
 use futures_util::TryStreamExt;
@@ -54,6 +55,41 @@ enum Command {
         /// Up to this day or second, exclusive.
         #[arg(long, value_parser = parse_bound)]
         to: Option<i64>,
+    },
+    /// The notice registry: what each noticeHash stands for.
+    #[command(subcommand)]
+    Notices(NoticesCommand),
+    /// Write the signed audit report of a period (JSON, HTML or PDF).
+    Report(Box<ReportOptions>),
+    /// Check a report's detached signature against a saved JWKS.
+    VerifyReport {
+        /// The server's JWKS (a saved copy of /.well-known/jwks.json).
+        #[arg(long, value_name = "FILE")]
+        jwks: std::path::PathBuf,
+        /// The detached JWS (default: REPORT.jws).
+        #[arg(long, value_name = "FILE")]
+        signature: Option<std::path::PathBuf>,
+        /// The report file, exactly as received.
+        report: std::path::PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum NoticesCommand {
+    /// Register the notice of every language of a site configuration (the widget's JSON).
+    Add {
+        /// The database.
+        #[arg(long)]
+        database: String,
+        /// The configuration file.
+        #[arg(long, value_name = "FILE")]
+        config: std::path::PathBuf,
+    },
+    /// List the registered notices.
+    List {
+        /// The database.
+        #[arg(long)]
+        database: String,
     },
 }
 
@@ -120,6 +156,36 @@ async fn run(command: Command) -> Result<ExitCode, Box<dyn std::error::Error>> {
             }
             out.flush()?;
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Notices(NoticesCommand::Add { database, config }) => {
+            let text = std::fs::read_to_string(&config).map_err(|e| format!("{}: {e}", config.display()))?;
+            let db = Db::connect(&database, Open::Existing).await?;
+            let now = consentry_server::time::now_ms();
+            for n in consentry_server::notices::register(&db, &text, now).await? {
+                let state = if n.new { "registered" } else { "already registered" };
+                println!("notices: {} {} {}: {state}", n.policy_version, n.language, n.notice_hash);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Notices(NoticesCommand::List { database }) => {
+            let db = Db::connect(&database, Open::Existing).await?;
+            for n in consentry_server::db::notices::all(&db).await? {
+                println!("{}\t{}\t{}", n.policy_version, n.language, n.notice_hash);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Report(options) => {
+            Ok(if report_command::run(&options).await? { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+        }
+        Command::VerifyReport { jwks, signature, report } => {
+            let signature = signature.unwrap_or_else(|| format!("{}.jws", report.display()).into());
+            if report_command::verify_report(&jwks, &report, &signature)? {
+                println!("verify-report: ok: {} is signed by the key of {}", report.display(), jwks.display());
+                Ok(ExitCode::SUCCESS)
+            } else {
+                println!("verify-report: FAILED: the signature does not match these bytes and this key");
+                Ok(ExitCode::FAILURE)
+            }
         }
     }
 }

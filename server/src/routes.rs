@@ -3,6 +3,7 @@
 //! * [`receipts`]: `POST /v1/receipts`;
 //! * [`log`]: tree heads, proofs, `/.well-known/jwks.json` (public);
 //! * [`admin`]: export, rates, histories (bearer token);
+//! * [`notices`]: the notice registry; [`reports`]: audit reports (bearer token);
 //! * [`meta`]: `/healthz`, `/metrics`.
 //!
 //! CORS answers only the configured origins, and only on the receipt and log routes, which is all
@@ -11,7 +12,9 @@
 pub mod admin;
 pub mod log;
 pub mod meta;
+pub mod notices;
 pub mod receipts;
+pub mod reports;
 
 use axum::http::{header, HeaderValue, Method};
 use axum::Router;
@@ -23,7 +26,13 @@ use crate::state::AppState;
 /// the rate limit sees client addresses.
 pub fn app(state: AppState) -> Router {
     let public = receipts::router().merge(log::router()).layer(cors(&state.settings.allowed_origins));
-    Router::new().merge(public).merge(admin::router(state.clone())).merge(meta::router()).with_state(state)
+    Router::new()
+        .merge(public)
+        .merge(admin::router(state.clone()))
+        .merge(notices::router(state.clone()))
+        .merge(reports::router(state.clone()))
+        .merge(meta::router())
+        .with_state(state)
 }
 
 fn cors(origins: &[String]) -> CorsLayer {

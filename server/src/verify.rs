@@ -143,7 +143,10 @@ pub async fn verify_trusting(db: &Db, trust: &Trust) -> Result<Report, DbError> 
             ));
         }
     }
-    let mut next_head = heads.iter().map(|h| h.head).peekable();
+    // A plain vector iterator (no closure type) is held across the awaits below, so the future
+    // is `Send` and the report's HTTP handler can run it.
+    let head_list: Vec<TreeHead> = heads.iter().map(|h| h.head).collect();
+    let mut next_head = head_list.into_iter().peekable();
     let mut frontier = Frontier::default();
     let mut levels: Vec<Vec<Hash>> = Vec::new();
     let mut recount = Recount::default();

@@ -46,7 +46,13 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route_layer(middleware::from_fn_with_state(state, require_admin))
 }
 
-async fn require_admin(State(state): State<AppState>, request: Request, next: Next) -> Result<Response, AppError> {
+/// The bearer-token check of every auditors' route (this router's, [`super::notices`]' and
+/// [`super::reports`]').
+pub(crate) async fn require_admin(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Result<Response, AppError> {
     let Some(token) = &state.settings.admin_token else { return Err(AppError::AdminDisabled) };
     let now = Instant::now();
     let client =
