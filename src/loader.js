@@ -23,6 +23,8 @@
 // It defines no global other than `window.consentry`; the bindings script is one function (an esbuild
 // IIFE) that receives the loader's callback through a property of its <script> element and hands
 // back `{ init, boot }`. Chunks of a split build are fetched later, from this same directory.
+// The parts between signals markers are the vendors' consent signals (Consent Mode and others):
+// `cargo xtask dist` keeps them in `consentry-signals.js` and drops them from `consentry.js`.
 (function () {
   'use strict';
 
@@ -55,13 +57,23 @@
     console.warn('consentry: consentry.js is included more than once; only the first copy runs');
     return;
   }
-  // Vendors' consent APIs (README "Consent Mode and vendor signals"). The defaults must be in the
-  // page's queues before any tag reads them, so they are pushed now, from the inline configuration
-  // (which must come before this script) and the stored choice, as `signals.rs` in the widget
-  // computes them; the widget compares what was pushed with its own rule at start-up and corrects
-  // the page if the two differ. Until the widget has started, any failure withdraws what was granted.
-  var signals = { apply: applySignals, pushed: null };
+  /*<signals>*/
+  // Vendors' consent APIs (README "Consent Mode and vendor signals"): the one place their rule lives.
+  // The defaults must be in the page's queues before any tag reads them, so they are pushed now, from
+  // the inline configuration (which must come before this script) and the stored choice. The widget,
+  // which validated the configuration and read the stored choice itself, calls `signals.start` (which
+  // corrects the page if it sees things differently, or pushes the defaults late for a configuration
+  // that was not inline) and `signals.update` after every decision, before it runs gated content and
+  // dispatches `consentry:change`. Until the widget has started, a failure withdraws what was granted.
+  var TYPES = ['ad_storage', 'ad_user_data', 'ad_personalization', 'analytics_storage', 'functionality_storage', 'personalization_storage', 'security_storage'];
+  var DAY = 864e5;
+  // Where consent must come first: a region default never grants there (the widget refuses it too).
+  var OPT_IN = /(^|,)(AT|BE|BG|HR|CY|CZ|DK|EE|FI|FR|DE|GR|HU|IE|IT|LV|LT|LU|MT|NL|PL|PT|RO|SK|SI|ES|SE|IS|LI|NO|GB|CH|EU|UK|EL)\b/;
   var layerName = 'dataLayer';
+  var signalConfig = null;
+  var pushed = null;
+  var started = false;
+  var fbqStubbed = false;
   function vendorQueue(name) {
     return (window[name] = window[name] || []);
   }
@@ -89,9 +101,7 @@
     }
     return (window[name] = f);
   }
-  var fbqStubbed = false;
   function applySignals(list) {
-    if (typeof list === 'string') list = JSON.parse(list);
     for (var i = 0; i < list.length; i++) {
       var c = list[i];
       var rest = c.slice(1);
@@ -102,9 +112,6 @@
       else vendorFn(c[0]).apply(null, rest);
     }
   }
-  var TYPES = ['ad_storage', 'ad_user_data', 'ad_personalization', 'analytics_storage', 'functionality_storage', 'personalization_storage', 'security_storage'];
-  var DAY = 864e5;
-  var OPT_IN = /(^|,)(AT|BE|BG|HR|CY|CZ|DK|EE|FI|FR|DE|GR|HU|IE|IT|LV|LT|LU|MT|NL|PL|PT|RO|SK|SI|ES|SE|IS|LI|NO|GB|CH|EU|UK|EL)\b/;
   function state(on) {
     return on ? 'granted' : 'denied';
   }
@@ -127,15 +134,16 @@
       return null;
     }
   }
-  function defaults(cfg) {
+  // The commands for `cfg.integrations` under `rec` (`{purposes, services}` maps as stored, or null
+  // for no choice): the defaults, or (`update`) what follows a decision.
+  function commands(cfg, rec, update) {
     var integ = cfg.integrations;
-    var rec = storedRecord(cfg);
     var purposes = cfg.purposes || [];
     function purpose(id) {
       for (var i = 0; i < purposes.length; i++) if (purposes[i] && purposes[i].id === id) return purposes[i];
     }
-    // What `Decisions::granted` says for `target` ("p" or "p/s"); `consent` leaves required purposes
-    // out (a vendor's or an advertising type's consent can never follow one).
+    // Whether `target` ("p" or "p/s") is granted, as the widget decides it; `consent` leaves required
+    // purposes out (a vendor's or an advertising type's consent never follows one).
     function on(target, consent) {
       var parts = String(target).split('/');
       var p = purpose(parts[0]);
@@ -152,8 +160,7 @@
     var gcm = integ.google_consent_mode;
     if (gcm && gcm.map) {
       if (/^[A-Za-z_$][\w$]*$/.test(gcm.data_layer || '')) layerName = gcm.data_layer;
-      if (gcm.ads_data_redaction === true) out.push(['gtag', 'set', 'ads_data_redaction', true]);
-      if (gcm.url_passthrough === true) out.push(['gtag', 'set', 'url_passthrough', true]);
+      // A type is granted when every target that maps it is; a type nothing maps is denied.
       var base = function (type) {
         var any = false;
         var all = true;
@@ -165,83 +172,97 @@
         }
         return any && all;
       };
-      if (rec) {
-        out.push(['gtag', 'consent', 'default', consentObject(base, {})]);
+      if (update) {
+        out.push(['gtag', 'consent', 'update', consentObject(base, {})]);
       } else {
-        var wait = { wait_for_update: gcm.wait_for_update || 500 };
-        var regions = gcm.regions || [];
-        for (var i = 0; i < regions.length; i++) {
-          // Never granted where consent comes first (the widget refuses such a configuration).
-          var optIn = OPT_IN.test(String(regions[i].region));
-          var granted = (!optIn && regions[i].granted) || [];
-          out.push(['gtag', 'consent', 'default', consentObject(
-            function (type) {
-              return base(type) || granted.indexOf(type) >= 0;
-            },
-            { region: regions[i].region, wait_for_update: wait.wait_for_update }
-          )]);
+        if (gcm.ads_data_redaction === true) out.push(['gtag', 'set', 'ads_data_redaction', true]);
+        if (gcm.url_passthrough === true) out.push(['gtag', 'set', 'url_passthrough', true]);
+        if (rec) {
+          // A returning visitor's tags never wait.
+          out.push(['gtag', 'consent', 'default', consentObject(base, {})]);
+        } else {
+          var wait = gcm.wait_for_update || 500;
+          var regions = gcm.regions || [];
+          for (var i = 0; i < regions.length; i++) {
+            var granted = (!OPT_IN.test(String(regions[i].region)) && regions[i].granted) || [];
+            out.push(['gtag', 'consent', 'default', consentObject(
+              function (type) {
+                return base(type) || granted.indexOf(type) >= 0;
+              },
+              { region: regions[i].region, wait_for_update: wait }
+            )]);
+          }
+          out.push(['gtag', 'consent', 'default', consentObject(base, { wait_for_update: wait })]);
         }
-        out.push(['gtag', 'consent', 'default', consentObject(base, wait)]);
       }
     }
     var v;
-    if ((v = integ.microsoft_uet)) out.push(['uetq', 'consent', 'default', { ad_storage: state(on(v.ad_storage, 1)) }]);
+    if ((v = integ.microsoft_uet)) out.push(['uetq', 'consent', update ? 'update' : 'default', { ad_storage: state(on(v.ad_storage, 1)) }]);
     if ((v = integ.meta_pixel)) out.push(['fbq', 'consent', on(v.consent, 1) ? 'grant' : 'revoke']);
     if ((v = integ.microsoft_clarity)) {
       out.push(['clarity', 'consentv2', { ad_Storage: state(on(v.ad_storage, 1)), analytics_Storage: state(on(v.analytics_storage, 1)) }]);
     }
     if ((v = integ.matomo)) {
-      var cookies = v.mode === 'cookies';
-      out.push(['_paq', [cookies ? 'requireCookieConsent' : 'requireConsent']]);
-      if (on(v.consent, 1)) out.push(['_paq', [cookies ? 'setCookieConsentGiven' : 'setConsentGiven']]);
+      var cookies = v.mode === 'cookies' ? 'Cookie' : '';
+      var given = on(v.consent, 1);
+      if (!update) out.push(['_paq', ['require' + cookies + 'Consent']]);
+      if (given || update) out.push(['_paq', [(given ? 'set' : 'forget') + cookies + 'ConsentGiven']]);
     }
+    // Last, so that tag-manager triggers fire with every signal in place.
+    if (update && gcm && rec) out.push(['dataLayer', { event: 'consentry_consent_update', consentry: { purposes: rec.purposes, services: rec.services } }]);
     return out;
   }
-  var started = false;
+  var signals = {
+    // At start-up, with the widget's configuration (JSON text) and the decisions of the stored choice
+    // it keeps (JSON, or '' for none) and of the decisions in force.
+    start: function (configText, stored, applied) {
+      started = true;
+      signalConfig = JSON.parse(configText);
+      var expected = JSON.stringify(commands(signalConfig, stored ? JSON.parse(stored) : null));
+      if (pushed === null) {
+        console.warn('consentry: the vendors\' consent defaults were set late, after the page\'s tags could read them: put the configuration inline (<script type="application/json" id="consentry-config">) before consentry.js');
+        applySignals(JSON.parse(expected));
+      } else if (pushed !== expected) {
+        console.warn('consentry: the consent defaults set from the stored choice differ from what the widget read; corrected with an update');
+        signals.update(applied);
+      }
+    },
+    // After a decision: `decisions` is the JSON of the decisions now in force.
+    update: function (decisions) {
+      applySignals(commands(signalConfig, JSON.parse(decisions), 1));
+    }
+  };
   try {
     var inline = document.getElementById(CONFIG_ID);
     var cfg = inline && JSON.parse(inline.textContent);
     if (cfg && cfg.integrations && typeof cfg.integrations === 'object') {
-      var pushed = defaults(cfg);
+      var defaults = commands(cfg, storedRecord(cfg));
       var gtag = window.gtag;
       if (typeof gtag !== 'function') {
         window.gtag = gtagPush;
       } else if (!/\.push\(\s*arguments\s*\)/.test(Function.prototype.toString.call(gtag))) {
         console.warn('consentry: window.gtag is not the dataLayer shim (function gtag(){dataLayer.push(arguments);}); it is left alone and Consent Mode commands go to window.' + layerName + ' directly');
       }
-      applySignals(pushed);
-      signals.pushed = JSON.stringify(pushed);
-      var granting = /"grant|Given"/.test(signals.pushed);
+      applySignals(defaults);
+      pushed = JSON.stringify(defaults);
       // A start that fails withdraws what the defaults granted: nothing runs on a stored choice the
       // widget could not confirm.
       document.addEventListener('consentry:error', function () {
-        if (started || !granting) return;
-        granting = false;
-        var m = cfg.integrations.matomo;
-        var withdraw = {
-          gtag: ['gtag', 'consent', 'update', consentObject(function () {}, {})],
-          uetq: ['uetq', 'consent', 'update', { ad_storage: 'denied' }],
-          fbq: ['fbq', 'consent', 'revoke'],
-          clarity: ['clarity', 'consentv2', { ad_Storage: 'denied', analytics_Storage: 'denied' }],
-          _paq: ['_paq', [m && m.mode === 'cookies' ? 'forgetCookieConsentGiven' : 'forgetConsentGiven']]
-        };
-        var done = {};
-        for (var i = 0; i < pushed.length; i++) {
-          var q = pushed[i][0];
-          if (withdraw[q] && !done[q]) applySignals([withdraw[q]]);
-          done[q] = 1;
-        }
+        if (started || !/"grant|Given"/.test(pushed)) return;
+        started = true;
+        applySignals(commands(cfg, null, 1));
       });
       document.addEventListener('DOMContentLoaded', function () {
         if (fbqStubbed && !document.querySelector('script[src*="fbevents.js"]')) {
-          console.warn("consentry: integrations.meta_pixel is set but the page has no <script src=\"…/fbevents.js\">: the Meta snippet does not load it once window.fbq exists (README \"Meta pixel\")");
+          console.warn('consentry: integrations.meta_pixel is set but the page has no <script src="…/fbevents.js">: the Meta snippet does not load it once window.fbq exists (README "Consent Mode and vendor signals")');
         }
       });
     }
   } catch (error) {
-    report('could not set the vendors\' consent defaults: ' + describe(error));
+    report("could not set the vendors' consent defaults: " + describe(error));
   }
 
+  /*</signals>*/
   if (!script || !script.src) {
     report(
       'cannot locate ' + MODULE + '.wasm: document.currentScript is null or has no src; ' +
@@ -309,7 +330,6 @@
   }
 
   function replay() {
-    started = true;
     api = window.consentry;
     if (api === standIn) return;
     var calls = queue;
@@ -450,7 +470,10 @@
   }
 
   // For the widget: how to write gated scripts into this page.
-  var security = { policy: policy, refused: refused, nonce: script.getAttribute('data-nonce') || '', ownNonce: script.nonce || '', signals: signals };
+  var security = { policy: policy, refused: refused, nonce: script.getAttribute('data-nonce') || '', ownNonce: script.nonce || '' };
+  /*<signals>*/
+  security.signals = signals;
+  /*</signals>*/
   var glue = document.createElement('script');
   if (script.nonce) glue.nonce = script.nonce;
   glue.integrity = GLUE_INTEGRITY;

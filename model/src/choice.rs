@@ -29,6 +29,9 @@ pub struct Choice {
     pub decisions: Decisions,
     /// How the latest decision was made.
     pub method: Method,
+    /// The latest decision grants a purpose that a Global Privacy Control signal covers, made after
+    /// the preference center said the signal was honored: it stands while the signal is present.
+    pub gpc_override: bool,
 }
 
 /// Why the notice must be shown.
@@ -69,6 +72,7 @@ impl Choice {
             expires: now + i64::from(config.expiry_days) * DAY_MS,
             decisions,
             method,
+            gpc_override: false,
         }
     }
 

@@ -54,6 +54,40 @@ pub struct Config {
     pub ui: UiConfig,
     /// The vendors' consent APIs to signal (Consent Mode, UET, Clarity, Meta, Matomo).
     pub integrations: Integrations,
+    /// How a Global Privacy Control signal is honored.
+    pub gpc: GpcConfig,
+}
+
+/// What a Global Privacy Control signal does in an opt-in jurisdiction (EU, UK, CH), where it can
+/// never grant anything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum GpcOptIn {
+    /// Recorded in receipts; the banner asks as usual.
+    #[default]
+    Record,
+    /// The purposes it covers are refused without a click, and the banner does not ask until the
+    /// visitor opens the preference center.
+    TreatAsReject,
+}
+
+impl GpcOptIn {
+    /// Every value.
+    pub const ALL: [GpcOptIn; 2] = [GpcOptIn::Record, GpcOptIn::TreatAsReject];
+
+    /// The configuration's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            GpcOptIn::Record => "record",
+            GpcOptIn::TreatAsReject => "treat_as_reject",
+        }
+    }
+}
+
+/// `gpc`: how the signal is honored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct GpcConfig {
+    /// In an opt-in jurisdiction.
+    pub opt_in: GpcOptIn,
 }
 
 /// The controller's identity, as the notice must show it.
@@ -86,6 +120,9 @@ pub struct Purpose {
     pub recipients: Text,
     /// The services (vendors, tools) that serve this purpose.
     pub services: Vec<Service>,
+    /// Covered by Global Privacy Control: a sale, a share or cross-context advertising, which the
+    /// signal opts out of (`"gpc": true`).
+    pub gpc: bool,
 }
 
 /// A service (a tool or vendor) under a purpose.
@@ -207,6 +244,7 @@ impl Config {
                 "purposes",
                 "ui",
                 "integrations",
+                "gpc",
                 "$schema",
             ],
         )?;
@@ -222,6 +260,7 @@ impl Config {
         let purposes = parse_purposes(&root, &languages)?;
         let ui = parse_ui(&root, &languages)?;
         let integrations = integrations::parse(&root, &purposes)?;
+        let gpc = parse_gpc(&root)?;
         Ok(Config {
             policy_version,
             controller,
@@ -232,6 +271,7 @@ impl Config {
             purposes,
             ui,
             integrations,
+            gpc,
         })
     }
 
@@ -243,6 +283,19 @@ impl Config {
     /// The purpose with `id`.
     pub fn purpose(&self, id: &str) -> Option<&Purpose> {
         self.purposes.iter().find(|p| p.id.as_str() == id)
+    }
+
+    /// Whether the jurisdiction follows the opt-out model (a US state: `"US"` or `"US-CA"` …), where a
+    /// Global Privacy Control signal is a valid request to opt out of sale and sharing. Anything else
+    /// is opt-in (consent first), where the signal never grants.
+    pub fn opt_out_jurisdiction(&self) -> bool {
+        self.jurisdiction == "US" || self.jurisdiction.starts_with("US-")
+    }
+
+    /// Whether a Global Privacy Control signal, when present, switches the purposes it covers off.
+    pub fn gpc_applies(&self) -> bool {
+        self.purposes.iter().any(|p| p.gpc)
+            && (self.opt_out_jurisdiction() || self.gpc.opt_in == GpcOptIn::TreatAsReject)
     }
 
     /// Purposes that need consent (not strictly necessary).
@@ -372,10 +425,28 @@ fn parse_purposes(root: &Obj, languages: &[String]) -> Result<Vec<Purpose>> {
     Ok(out)
 }
 
+fn parse_gpc(root: &Obj) -> Result<GpcConfig> {
+    let Some(v) = root.get("gpc") else { return Ok(GpcConfig::default()) };
+    let o = Obj::new(v, root.path_of("gpc"), &["opt_in"])?;
+    let opt_in = match o.opt_string("opt_in")? {
+        None => GpcOptIn::Record,
+        Some(name) => one_of(&name, &GpcOptIn::ALL, GpcOptIn::name, || o.path_of("opt_in"))?,
+    };
+    Ok(GpcConfig { opt_in })
+}
+
 fn parse_purpose(v: &Value, path: &str, languages: &[String]) -> Result<Purpose> {
-    let o = Obj::new(v, path, &["id", "required", "name", "description", "retention", "recipients", "services"])?;
+    let o =
+        Obj::new(v, path, &["id", "required", "name", "description", "retention", "recipients", "services", "gpc"])?;
     let id = PurposeId::parse(&o.string("id", "every purpose needs an id")?, &o.path_of("id"))?;
     let required = o.opt_bool("required")?.unwrap_or(false);
+    let gpc = o.opt_bool("gpc")?.unwrap_or(false);
+    if gpc && required {
+        return Err(ConfigError::new(
+            o.path_of("gpc"),
+            "a required purpose cannot be a sale, a share or cross-context advertising: the signal opts out of those, and a required purpose cannot be switched off",
+        ));
+    }
     let name = o.text("name", "every purpose must be named", languages)?;
     let description = o.text("description", "every purpose must be described", languages)?;
     let retention = o.text("retention", "the notice must say how long data is kept", languages)?;
@@ -389,7 +460,7 @@ fn parse_purpose(v: &Value, path: &str, languages: &[String]) -> Result<Purpose>
         }
         services.push(service);
     }
-    Ok(Purpose { id, required, name, description, retention, recipients, services })
+    Ok(Purpose { id, required, name, description, retention, recipients, services, gpc })
 }
 
 fn parse_service(v: &Value, path: &str, languages: &[String]) -> Result<Service> {

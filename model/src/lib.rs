@@ -20,8 +20,6 @@
 //! * [`notice`]: the notice shown, and the receipt payload built from it;
 //! * [`receipt_log`]: this browser's receipts: archive, outbox, backoff, and the delivery rule
 //!   (HTTP status → delivered / retry / refused);
-//! * [`signals`]: the consent signals sent to vendors' consent APIs (Consent Mode v2, UET, Clarity,
-//!   Meta, Matomo): the defaults before any tag and the updates after each decision;
 //! * [`contract`]: every name the page sees (DOM ids and attributes, events, `data-action` values,
 //!   storage keys), written once.
 //!
@@ -38,7 +36,6 @@ pub mod notice;
 pub mod receipt_log;
 pub mod record;
 pub mod session;
-pub mod signals;
 pub mod surface;
 pub mod target;
 

@@ -37,9 +37,12 @@ pub struct Decoded {
     pub asked: Vec<Target>,
 }
 
+/// Written only when set, so records without it stay as they were.
+const GPC_OVERRIDE: &str = "gpc_override";
+
 /// Encodes a choice for storage.
 pub fn encode(choice: &Choice) -> String {
-    Value::object([
+    let mut record = Value::object([
         ("v", Value::int(RECORD_VERSION as i64)),
         ("id", Value::str(&choice.id)),
         ("policy_version", Value::str(&choice.policy_version)),
@@ -56,8 +59,11 @@ pub fn encode(choice: &Choice) -> String {
                 ("action", Value::str(choice.method.action.name())),
             ]),
         ),
-    ])
-    .to_string()
+    ]);
+    if let (true, Value::Object(members)) = (choice.gpc_override, &mut record) {
+        members.push((GPC_OVERRIDE.to_string(), Value::Bool(true)));
+    }
+    record.to_string()
 }
 
 fn corrupt(why: &str) -> Unreadable {
@@ -92,7 +98,13 @@ pub fn decode(raw: &str, config: &Config) -> Result<Decoded, Unreadable> {
         Some(other) => return Err(Unreadable::OtherVersion(other)),
         None => return Err(corrupt("not a Consentry record")),
     }
-    if members.len() != FIELDS.len() || members.iter().any(|(k, _)| !FIELDS.contains(&k.as_str())) {
+    let gpc_override = match v.get(GPC_OVERRIDE) {
+        None => false,
+        Some(Value::Bool(true)) => true,
+        Some(_) => return Err(corrupt("malformed field \"gpc_override\"")),
+    };
+    let expected = FIELDS.len() + usize::from(gpc_override);
+    if members.len() != expected || members.iter().any(|(k, _)| !FIELDS.contains(&k.as_str()) && k != GPC_OVERRIDE) {
         return Err(corrupt("unexpected fields"));
     }
     let method = field(&v, "method", Some)?;
@@ -138,6 +150,7 @@ pub fn decode(raw: &str, config: &Config) -> Result<Decoded, Unreadable> {
             expires,
             decisions: Decisions::from_maps(config, purposes, services),
             method,
+            gpc_override,
         },
     })
 }

@@ -5,12 +5,13 @@
 
 use std::rc::Rc;
 
-use crate::choice::{Choice, Method, PromptReason};
+use crate::choice::{Action, Choice, Layer, Method, PromptReason};
 use crate::config::Config;
 use crate::consent::Decisions;
 use crate::cookies::CookiePattern;
 use crate::json::Value;
 use crate::record::Decoded;
+use crate::target::Target;
 
 /// Where a change of the decisions in force came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,6 +59,23 @@ pub struct Session {
     choice: Option<Choice>,
     applied: Decisions,
     prompt: Option<PromptReason>,
+    gpc: Gpc,
+}
+
+/// What a Global Privacy Control signal does in this page view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Gpc {
+    /// The browser sends the signal (`navigator.globalPrivacyControl`).
+    pub present: bool,
+    /// The signal switches the purposes it covers off: it is present, the configuration marks
+    /// purposes as covered, and the jurisdiction is opt-out (or `gpc.opt_in` treats it as a refusal).
+    /// The banner does not ask; only a grant made in the preference center, where the signal is
+    /// shown as honored, turns a covered purpose on.
+    pub applies: bool,
+    /// The stored choice in force is such a grant (it stands while the signal is present).
+    pub overridden: bool,
+    /// The signal switched off a covered purpose that the stored choice had granted before.
+    pub conflict: bool,
 }
 
 /// What a decision changed, for the adapters to carry out.
@@ -75,6 +93,11 @@ impl Session {
     /// A stored choice stays in force unless the policy changed or it expired; when only a new purpose
     /// was added, the old decisions stay in force (the new purpose is off) and the notice is shown again.
     pub fn start(config: Config, language: String, stored: Option<Decoded>, now: i64) -> Session {
+        Self::start_with_gpc(config, language, stored, now, false)
+    }
+
+    /// [`Session::start`] in a browser that sends a Global Privacy Control signal (`gpc`) or not.
+    pub fn start_with_gpc(config: Config, language: String, stored: Option<Decoded>, now: i64, gpc: bool) -> Session {
         let (choice, asked) = match stored {
             Some(d) => (Some(d.choice), d.asked),
             None => (None, Vec::new()),
@@ -82,11 +105,28 @@ impl Session {
         let prompt = Choice::prompt_reason(choice.as_ref(), &config, now, &asked);
         let keep = matches!(prompt, None | Some(PromptReason::NewPurpose));
         let choice = if keep { choice } else { None };
-        let applied = match &choice {
+        let mut applied = match &choice {
             Some(c) => c.decisions.clone(),
             None => Decisions::none(&config),
         };
-        Session { config: Rc::new(config), language, choice, applied, prompt }
+        let applies = gpc && config.gpc_applies();
+        let overridden = applies && choice.as_ref().is_some_and(|c| c.gpc_override);
+        let mut conflict = false;
+        if applies && !overridden {
+            for target in covered(&config) {
+                conflict |= applied.granted(&target);
+                applied.set(&config, &target, false);
+            }
+        }
+        // The signal is the visitor's answer: the banner does not ask while it applies.
+        let prompt = if applies { None } else { prompt };
+        let gpc = Gpc { present: gpc, applies, overridden, conflict };
+        Session { config: Rc::new(config), language, choice, applied, prompt, gpc }
+    }
+
+    /// What the Global Privacy Control signal does in this page view.
+    pub fn gpc(&self) -> Gpc {
+        self.gpc
     }
 
     /// The configuration.
@@ -124,15 +164,33 @@ impl Session {
         self.choice.is_some()
     }
 
-    /// Records a decision and puts it in force.
+    /// Records a decision and puts it in force. While a Global Privacy Control signal applies, the
+    /// purposes it covers stay off unless the decision is the preference center's "Save" with one of
+    /// them on (where the signal is shown as honored): that grant is recorded as overriding it.
     pub fn decide(
         &mut self,
-        decisions: Decisions,
+        mut decisions: Decisions,
         method: Method,
         now: i64,
         new_id: impl FnOnce() -> String,
     ) -> Effects {
-        let choice = Choice::decide(self.choice.as_ref(), &self.config, decisions, method, &self.language, now, new_id);
+        let mut gpc_override = false;
+        if self.gpc.applies {
+            let saved = method == Method { layer: Layer::Preferences, action: Action::Save };
+            let covered = covered(&self.config);
+            if saved && covered.iter().any(|t| decisions.granted(t)) {
+                gpc_override = true;
+            } else {
+                for target in &covered {
+                    decisions.set(&self.config, target, false);
+                }
+            }
+            self.gpc.overridden = gpc_override;
+            self.gpc.conflict = false;
+        }
+        let mut choice =
+            Choice::decide(self.choice.as_ref(), &self.config, decisions, method, &self.language, now, new_id);
+        choice.gpc_override = gpc_override;
         let cookies_to_clear = choice.decisions.cookies_to_clear(&self.config).into_iter().cloned().collect();
         self.applied = choice.decisions.clone();
         self.choice = Some(choice.clone());
@@ -144,7 +202,7 @@ impl Session {
     pub fn state_json(&self, storage: Backend) -> Value {
         let c = self.choice.as_ref();
         Value::object([
-            ("decided", Value::Bool(c.is_some() && self.prompt.is_none())),
+            ("decided", Value::Bool((c.is_some() && self.prompt.is_none()) || self.gpc.applies)),
             ("id", Value::opt(c, |c| Value::str(&c.id))),
             ("policyVersion", Value::str(&self.config.policy_version)),
             ("language", Value::str(&self.language)),
@@ -153,7 +211,16 @@ impl Session {
             ("purposes", self.purposes_json()),
             ("services", self.services_json()),
             ("storage", Value::str(storage.name())),
+            ("gpc", Value::Bool(self.gpc.present)),
+            ("gpcApplied", self.gpc_applied_json()),
         ])
+    }
+
+    /// The purposes the signal keeps off now, for `state()` and `consentry:change`.
+    fn gpc_applied_json(&self) -> Value {
+        let off = self.gpc.applies && !self.gpc.overridden;
+        let ids = self.config.purposes.iter().filter(|p| off && p.gpc).map(|p| Value::str(p.id.as_str()));
+        Value::Array(ids.collect())
     }
 
     /// The `detail` of a `consentry:change` event.
@@ -168,7 +235,14 @@ impl Session {
             ("id", Value::opt(self.choice.as_ref(), |c| Value::str(&c.id))),
             ("source", Value::str(source.name())),
             ("action", action),
+            ("gpc", Value::Bool(self.gpc.present)),
+            ("gpcApplied", self.gpc_applied_json()),
         ])
+    }
+
+    /// The decisions in force as `{purposes, services}` (the shape of the stored record's maps).
+    pub fn decisions_json(&self) -> Value {
+        Value::object([("purposes", self.purposes_json()), ("services", self.services_json())])
     }
 
     fn purposes_json(&self) -> Value {
@@ -178,6 +252,11 @@ impl Session {
     fn services_json(&self) -> Value {
         Value::flags(self.applied.services().iter().map(|(k, on)| (k.to_string(), *on)))
     }
+}
+
+/// The purposes a Global Privacy Control signal covers.
+fn covered(config: &Config) -> Vec<Target> {
+    config.purposes.iter().filter(|p| p.gpc).map(|p| Target::Purpose(p.id.clone())).collect()
 }
 
 #[cfg(test)]

@@ -70,6 +70,9 @@ pub struct Receipt {
     pub prev_receipt_hash: Option<String>,
     /// `gpc`: whether a Global Privacy Control signal was present.
     pub gpc: bool,
+    /// `overridesGpc` (written only when true): the visitor granted a purpose the signal covers,
+    /// after the preference center said the signal was honored (Cal. Code Regs. tit. 11 §7025(c)(3)).
+    pub overrides_gpc: bool,
     /// `expiresAt`: when the choice lapses, seconds since the epoch.
     pub expires_at: i64,
     /// `consentId`: the browser's consent record id, stable across its receipts.
@@ -161,6 +164,8 @@ pub enum Expected {
     Array,
     /// `true` or `false`.
     Boolean,
+    /// `true` (a flag written only when set).
+    True,
 }
 
 impl std::fmt::Display for Expected {
@@ -169,6 +174,7 @@ impl std::fmt::Display for Expected {
             Expected::Object => "an object",
             Expected::Array => "an array",
             Expected::Boolean => "a boolean",
+            Expected::True => "true (or absent)",
         })
     }
 }
@@ -220,7 +226,7 @@ impl std::fmt::Display for SchemaError {
 
 impl std::error::Error for SchemaError {}
 
-const TOP: [&str; 21] = [
+const TOP: [&str; 22] = [
     "version",
     "consentryVersion",
     "consentReceiptID",
@@ -239,6 +245,7 @@ const TOP: [&str; 21] = [
     "noticeHash",
     "prevReceiptHash",
     "gpc",
+    "overridesGpc",
     "expiresAt",
     "consentId",
     "termination",
@@ -275,7 +282,7 @@ impl Receipt {
                 }
             }
         }
-        Value::object([
+        let mut v = Value::object([
             ("version", Value::str(KANTARA_VERSION)),
             ("consentryVersion", Value::int(FORMAT_VERSION)),
             ("consentReceiptID", Value::str(&self.id)),
@@ -312,7 +319,12 @@ impl Receipt {
             ("expiresAt", Value::int(self.expires_at)),
             ("consentId", Value::str(&self.consent_id)),
             ("termination", Value::str("Withdraw at any time from the site's privacy choices control.")),
-        ])
+        ]);
+        if let (true, Value::Object(members)) = (self.overrides_gpc, &mut v) {
+            let at = members.iter().position(|(k, _)| k == "gpc").map_or(members.len(), |i| i + 1);
+            members.insert(at, ("overridesGpc".to_string(), Value::Bool(true)));
+        }
+        v
     }
 
     /// Reads and checks a payload against the receipt schema: every field present with its type, no
@@ -406,6 +418,12 @@ impl Receipt {
             notice_hash,
             prev_receipt_hash: prev,
             gpc: get(v, "gpc")?.as_bool().ok_or_else(|| wrong_type("gpc", Expected::Boolean))?,
+            // Absent, or `true`: a receipt that does not override says nothing.
+            overrides_gpc: match v.get("overridesGpc") {
+                None => false,
+                Some(Value::Bool(true)) => true,
+                Some(_) => return Err(wrong_type("overridesGpc", Expected::True)),
+            },
             expires_at,
             consent_id: text(v, "consentId")?,
         })

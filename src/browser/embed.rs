@@ -91,7 +91,10 @@ pub fn boot(
     let sinks = Sinks::from_loader(security.as_ref());
     let signals = Signals::from_loader(security.as_ref());
     wasm_bindgen_futures::spawn_local(async move {
-        match load(config_url, pending).await.and_then(|config| start_with(config, Store::open(), sinks, signals)) {
+        let started = load(config_url, pending)
+            .await
+            .and_then(|(config, json)| start_with(config, &json, Store::open(), sinks, signals));
+        match started {
             Ok(mounted) => {
                 // The widget stays for the page's lifetime.
                 std::mem::forget(mounted);
@@ -106,8 +109,8 @@ pub fn boot(
 }
 
 /// Finds and parses the configuration: from `config_url` if given (the `pending` response, else a
-/// fetch of its own), else inline.
-async fn load(config_url: Option<String>, pending: Option<js_sys::Promise>) -> Result<Config, EmbedError> {
+/// fetch of its own), else inline. Returns it with its JSON text.
+async fn load(config_url: Option<String>, pending: Option<js_sys::Promise>) -> Result<(Config, String), EmbedError> {
     let json = match config_url {
         Some(url) => match read_text(&url, pending).await {
             Ok(text) => text,
@@ -115,7 +118,7 @@ async fn load(config_url: Option<String>, pending: Option<js_sys::Promise>) -> R
         },
         None => inline_config()?,
     };
-    Ok(Config::from_json(&json)?)
+    Ok((Config::from_json(&json)?, json))
 }
 
 fn inline_config() -> Result<String, EmbedError> {
@@ -159,11 +162,12 @@ impl Drop for Mounted {
 /// language, mounts the UI, installs `window.consentry`, runs what a stored choice grants, and
 /// dispatches `consentry:ready`.
 pub fn start(config: Config, store: Store) -> Result<Mounted, EmbedError> {
-    start_with(config, store, Sinks::default(), Signals::default())
+    start_with(config, "", store, Sinks::default(), Signals::default())
 }
 
-/// [`start`] on a page whose script policy the loader described.
-fn start_with(config: Config, store: Store, sinks: Sinks, signals: Signals) -> Result<Mounted, EmbedError> {
+/// [`start`] on a page the loader described (its script policy, its vendors' queues); `json` is the
+/// configuration's text, for the loader's vendor signals.
+fn start_with(config: Config, json: &str, store: Store, sinks: Sinks, signals: Signals) -> Result<Mounted, EmbedError> {
     let window = window()?;
     let document = document()?;
     if document.get_element_by_id(HOST_ID).is_some() {
@@ -201,7 +205,7 @@ fn start_with(config: Config, store: Store, sinks: Sinks, signals: Signals) -> R
             return Err(e.into());
         }
     };
-    runtime.start();
+    runtime.start(json);
     let weak = Rc::downgrade(&runtime);
     let current = move || weak.upgrade().map(|r| r.with_session(|s| s.applied().clone()));
     let observer = gating::observe(host.clone(), runtime.sinks().clone(), current)

@@ -67,11 +67,14 @@ impl Runtime {
 
     /// Carries out start-up: checks the vendors' consent defaults, runs what a stored choice grants
     /// and announces it.
-    pub fn start(&self) {
+    /// `config_json` is the configuration's text, for the loader's vendor signals.
+    pub fn start(&self, config_json: &str) {
         let (applied, restored) = self.with_session(|s| (s.applied().clone(), s.restored()));
         self.with_session(|s| {
-            let stored = s.choice().map(|_| s.applied());
-            self.signals.start(s.config(), stored, &applied)
+            if s.config().integrations.any() {
+                let decisions = s.decisions_json().to_string();
+                self.signals.start(config_json, s.choice().map(|_| decisions.as_str()), &decisions);
+            }
         });
         gating::apply(&applied, &self.sinks);
         let current = self.with_session(|s| s.choice().cloned());
@@ -89,7 +92,11 @@ impl Runtime {
         let effects = self.session.borrow_mut().decide(decisions, method, platform::now(), platform::new_uuid);
         self.store.set(STORAGE_KEY, &record::encode(&effects.choice));
         self.receipts.record(effects.choice.clone());
-        self.with_session(|s| self.signals.decided(s.config(), &effects.choice.decisions));
+        self.with_session(|s| {
+            if s.config().integrations.any() {
+                self.signals.decided(&s.decisions_json().to_string());
+            }
+        });
         cookie_jar::clear(&effects.cookies_to_clear);
         gating::apply(&effects.choice.decisions, &self.sinks);
         self.ui.set_applied(effects.choice.decisions);

@@ -1,85 +1,53 @@
-//! The vendors' consent APIs (Consent Mode v2, UET, Clarity, Meta, Matomo): hands the commands that
-//! [`consentry_model::signals`] computes to the loader, which owns the page's queues (a `gtag` command
-//! must be pushed as an `arguments` object, which only JavaScript can make).
-//!
-//! The loader pushed the defaults before any tag ran; at start-up the widget recomputes them and, if
-//! they differ (a stored record the loader accepted but the widget does not, a configuration that was
-//! not inline), puts the page right with an update, before gated content runs.
+//! The vendors' consent APIs (Consent Mode v2, UET, Clarity, Meta, Matomo). Their rule lives in the
+//! loader (`src/loader.js`), which must push the defaults before the WebAssembly module exists and
+//! owns the page's queues (a `gtag` command is an `arguments` object, which only JavaScript makes);
+//! the widget, which validated the configuration and decides, tells it what is in force.
 
-use consentry_model::config::Config;
-use consentry_model::consent::Decisions;
-use consentry_model::json::Value;
-use consentry_model::signals;
 use wasm_bindgen::JsValue;
 
-use super::console;
+use super::{console, events};
 
-/// The loader's `signals` object: `{ apply(json), pushed }`.
+/// The loader's `signals` object: `{ start(config, stored, applied), update(decisions) }`.
 #[derive(Clone, Default)]
 pub struct Signals {
-    apply: Option<js_sys::Function>,
-    /// The JSON of the commands the loader pushed, if it pushed any.
-    pushed: Option<String>,
+    start: Option<js_sys::Function>,
+    update: Option<js_sys::Function>,
 }
 
 impl Signals {
     /// From the loader's `security.signals` (absent outside the loader).
     pub fn from_loader(security: Option<&JsValue>) -> Signals {
-        let Some(signals) = security
-            .filter(|s| s.is_object())
-            .and_then(|s| js_sys::Reflect::get(s, &"signals".into()).ok())
-            .filter(JsValue::is_object)
-        else {
-            return Signals::default();
+        let signals = security.and_then(|s| js_sys::Reflect::get(s, &"signals".into()).ok()).filter(JsValue::is_object);
+        let Some(signals) = signals else { return Signals::default() };
+        let get = |key: &str| {
+            js_sys::Reflect::get(&signals, &key.into()).ok().and_then(|f| wasm_bindgen::JsCast::dyn_into(f).ok())
         };
-        let get = |key: &str| js_sys::Reflect::get(&signals, &key.into()).ok();
-        Signals {
-            apply: get("apply").and_then(|f| wasm_bindgen::JsCast::dyn_into(f).ok()),
-            pushed: get("pushed").and_then(|p| p.as_string()),
-        }
+        Signals { start: get("start"), update: get("update") }
     }
 
-    /// At start-up: checks the loader's defaults against the widget's rule (`stored`: the decisions of
-    /// the stored choice in force, if any) and corrects the page if they differ.
-    pub fn start(&self, config: &Config, stored: Option<&Decisions>, applied: &Decisions) {
-        if !config.integrations.any() {
-            return;
-        }
-        let expected = Value::Array(signals::defaults(config, stored)).to_string();
-        match &self.pushed {
-            Some(pushed) if *pushed == expected => {}
-            Some(_) => {
-                console::warn(
-                    "the consent defaults the loader set differ from the widget's rule; correcting them with an update",
-                );
-                self.send(&signals::updates(config, applied));
-            }
-            None => {
-                console::warn(
-                    "the vendors' consent defaults were set late, after the page's tags could read them: put the configuration inline (<script type=\"application/json\" id=\"consentry-config\">) before consentry.js",
-                );
-                self.send(&signals::defaults(config, stored));
-            }
-        }
-    }
-
-    /// After a decision or a withdrawal.
-    pub fn decided(&self, config: &Config, decisions: &Decisions) {
-        if config.integrations.any() {
-            self.send(&signals::updates(config, decisions));
-        }
-    }
-
-    fn send(&self, commands: &[Value]) {
-        let Some(apply) = &self.apply else {
-            console::warn(
-                "vendor consent signals need consentry.js (the loader owns the page's queues); none were sent",
-            );
+    /// At start-up, before gated content runs: the configuration's JSON text, the decisions of the
+    /// stored choice in force (if any) and the decisions in force, each as `{purposes, services}` JSON.
+    /// The loader checks the defaults it pushed against them and corrects the page if they differ.
+    pub fn start(&self, config: &str, stored: Option<&str>, applied: &str) {
+        let Some(start) = &self.start else {
+            events::report(&"the configuration signals vendors' consent APIs (`integrations`), which needs the loader consentry-signals.js: this page embeds consentry.js, so no default or update reaches the vendors' tags (README \"Consent Mode and vendor signals\")");
             return;
         };
-        let json = Value::Array(commands.to_vec()).to_string();
-        if let Err(e) = apply.call1(&JsValue::NULL, &json.into()) {
-            console::warn(&format!("a vendor consent signal failed: {}", super::error::BrowserError::from(e)));
+        let args = [config, stored.unwrap_or(""), applied].map(JsValue::from);
+        report_failure(start.call3(&JsValue::NULL, &args[0], &args[1], &args[2]));
+    }
+
+    /// After a decision or a withdrawal: the decisions now in force.
+    pub fn decided(&self, decisions: &str) {
+        // Without the signals loader, `start` has said so once.
+        if let Some(update) = &self.update {
+            report_failure(update.call1(&JsValue::NULL, &decisions.into()));
         }
+    }
+}
+
+fn report_failure(result: Result<JsValue, JsValue>) {
+    if let Err(e) = result {
+        console::warn(&format!("a vendor consent signal failed: {}", super::error::BrowserError::from(e)));
     }
 }

@@ -70,7 +70,7 @@ async function openInstrumented(t, pageOptions, context) {
   context ??= await env.context(t);
   await context.addInitScript(instrument);
   const page = await env.page(context);
-  await page.goto(env.pageUrl({ afterWidget: TAG_MANAGER, ...pageOptions }));
+  await page.goto(env.pageUrl({ afterWidget: TAG_MANAGER, snippetFile: 'snippet-signals.html', ...pageOptions }));
   return { context, page };
 }
 
@@ -179,7 +179,7 @@ test('GCM-06: ads_data_redaction and url_passthrough are set before the default 
 });
 
 test('GCM-07: the loader included twice pushes one default', async (t) => {
-  const { page } = await openInstrumented(t, { config: gcmConfig(), beforeWidget: env.snippet() });
+  const { page } = await openInstrumented(t, { config: gcmConfig(), beforeWidget: env.snippet('', '', 'snippet-signals.html') });
   assert.equal(await waitForWidget(page), 'consentry:ready');
   assert.equal((await gtagCommands(page)).filter((c) => c[1] === 'default').length, 1);
 });
@@ -277,7 +277,7 @@ test('a start that fails withdraws what the defaults granted', async (t) => {
   const commands = await gtagCommands(page);
   assert.equal(commands[0][1], 'default');
   assert.equal(commands[0][2].analytics_storage, 'granted', 'the loader trusted the stored choice');
-  assert.deepEqual(commands.at(-1), ['consent', 'update', consentObject([])]);
+  assert.deepEqual(commands.at(-1), ['consent', 'update', consentObject(REQUIRED)]);
   const q = await page.evaluate(() => ({ fbq: Array.from(window.fbq.queue, (a) => Array.from(a)), paq: Array.from(window._paq) }));
   assert.deepEqual(q.fbq.at(-1), ['consent', 'revoke']);
   assert.deepEqual(q.paq.at(-1), ['forgetConsentGiven']);
@@ -299,7 +299,7 @@ test('a stored record the loader accepts but the widget does not is corrected wi
   const commands = await gtagCommands(page);
   assert.equal(commands[0][2].analytics_storage, 'granted');
   assert.deepEqual(commands.slice(1), [['consent', 'update', consentObject(REQUIRED)]]);
-  assert.ok(warnings(page).some((w) => w.text.includes('differ from the widget')), JSON.stringify(warnings(page)));
+  assert.ok(warnings(page).some((w) => w.text.includes('differ from what the widget read')), JSON.stringify(warnings(page)));
   assert.ok((await stored(page)).includes('"extra"'), 'nothing was written without a decision');
 });
 
@@ -312,4 +312,15 @@ test('a configuration fetched from data-config sets the defaults late, and says 
   const commands = await gtagCommands(page);
   assert.deepEqual(commands, [['consent', 'default', consentObject(REQUIRED, { wait_for_update: 500 })]]);
   assert.ok(warnings(page).some((w) => w.text.includes('set late')), JSON.stringify(warnings(page)));
+});
+
+test('the plain loader carries no vendor code, and a configuration with integrations says it needs the other one', async (t) => {
+  const { page } = await openInstrumented(t, { config: gcmConfig(), snippetFile: 'snippet.html' });
+  await waitForWidget(page);
+  await page.waitForFunction(() => window.__e2e.events.some((e) => e.type === 'consentry:ready'));
+  assert.deepEqual(await gtagCommands(page), []);
+  assert.equal(await page.evaluate(() => typeof window.gtag), 'undefined');
+  const errors = await events(page, 'consentry:error');
+  assert.equal(errors.length, 1, JSON.stringify(errors));
+  assert.match(errors[0].detail.message, /consentry-signals\.js/);
 });

@@ -144,10 +144,11 @@ pub fn run_dist(opts: &Options) -> Result<()> {
     fs::create_dir_all(&opts.out).context(|| format!("creating {}", opts.out.display()))?;
     remove_other_builds(&opts.out, &stem)?;
     let out_loader = opts.out.join("consentry.js");
+    let out_signals_loader = opts.out.join(loader::SIGNALS_LOADER);
     let out_glue = opts.out.join(&glue_name);
     let out_wasm = opts.out.join(format!("{stem}.wasm"));
     write(&out_wasm, &main_wasm)?;
-    let mut files = vec![out_loader.clone(), out_glue.clone(), out_wasm.clone()];
+    let mut files = vec![out_loader.clone(), out_signals_loader.clone(), out_glue.clone(), out_wasm.clone()];
     for (name, bytes) in &chunks {
         let path = opts.out.join(format!("{stem}-{name}.wasm"));
         write(&path, bytes)?;
@@ -156,7 +157,7 @@ pub fn run_dist(opts: &Options) -> Result<()> {
     // Integrity, inside out: the chunks' hashes go into the bindings script (which bundles the split
     // link module), the module's and the bindings script's into the loader; pinning the loader with
     // `integrity=` pins every file.
-    let wasm_hashes = sri::sha384(&files[2..].iter().map(PathBuf::as_path).collect::<Vec<_>>())?;
+    let wasm_hashes = sri::sha384(&files[3..].iter().map(PathBuf::as_path).collect::<Vec<_>>())?;
 
     let bundle_dir = work.join("bundle");
     fs::create_dir_all(&bundle_dir).context(|| format!("creating {}", bundle_dir.display()))?;
@@ -176,13 +177,18 @@ pub fn run_dist(opts: &Options) -> Result<()> {
     let minify = opts.profile == Profile::Release;
     esbuild(&tools.esbuild, &bundle_dir.join("entry.js"), &out_glue, minify, true)?;
     let glue_hash = sri::sha384(&[out_glue.as_path()])?.remove(0);
-    let loader_js = work.join("loader.js");
     let template = read_text(&root.join("src/loader.js"))?;
-    write(&loader_js, &loader::render(&template, &stem, &wasm_hashes[0], &glue_hash)?)?;
-    esbuild(&tools.esbuild, &loader_js, &out_loader, minify, false)?;
+    for (signals, out) in [(false, &out_loader), (true, &out_signals_loader)] {
+        let loader_js = work.join(if signals { "loader-signals.js" } else { "loader.js" });
+        let rendered = loader::render(&loader::variant(&template, signals)?, &stem, &wasm_hashes[0], &glue_hash)?;
+        write(&loader_js, &rendered)?;
+        esbuild(&tools.esbuild, &loader_js, out, minify, false)?;
+    }
     let snippet_file = opts.out.join("snippet.html");
     let tags = snippet(&opts.out, "", None)?;
     write(&snippet_file, format!("{tags}\n"))?;
+    let signals_tags = snippet_for(&opts.out, "", None, loader::SIGNALS_LOADER)?;
+    write(&opts.out.join("snippet-signals.html"), format!("{signals_tags}\n"))?;
 
     let kind = opts.profile.label();
     println!(
@@ -397,9 +403,15 @@ fn read_bytes(path: &Path) -> Result<Vec<u8>> {
 /// configuration URL in `data-config`: what the README's "Embedding" section tells site owners to write.
 /// The benchmark (`cargo xtask bench-widget`) embeds the widget with exactly this text.
 pub fn snippet(dist_dir: &Path, base: &str, data_config: Option<&str>) -> Result<String> {
+    snippet_for(dist_dir, base, data_config, "consentry.js")
+}
+
+/// [`snippet`] with the loader `loader` (`consentry.js`, or [`loader::SIGNALS_LOADER`] for a site
+/// that signals vendors' consent APIs).
+pub fn snippet_for(dist_dir: &Path, base: &str, data_config: Option<&str>, loader: &str) -> Result<String> {
     let stem = built_stem(dist_dir)?;
     let url = |name: &str| escape_attribute(&format!("{base}{name}"));
-    let (wasm, glue, loader) = (format!("{stem}.wasm"), format!("{stem}.js"), "consentry.js");
+    let (wasm, glue) = (format!("{stem}.wasm"), format!("{stem}.js"));
     let hashes = sri::sha384(&[&dist_dir.join(&glue), &dist_dir.join(loader)])?;
     let mut tags = vec![
         // No `integrity` here: a preload `as="fetch"` ignores it (crbug.com/981419); the loader checks

@@ -13,6 +13,45 @@ pub const WASM_INTEGRITY_MARKER: &str = "@@CONSENTRY_WASM_INTEGRITY@@";
 /// See [`WASM_INTEGRITY_MARKER`].
 pub const GLUE_INTEGRITY_MARKER: &str = "@@CONSENTRY_GLUE_INTEGRITY@@";
 
+/// Opens a part of the template that only the loader with vendor signals keeps.
+pub const SIGNALS_OPEN: &str = "/*<signals>*/";
+/// Closes it.
+pub const SIGNALS_CLOSE: &str = "/*</signals>*/";
+/// The loader with the vendors' consent signals (`integrations`): the same loader plus their
+/// defaults and updates. Sites that signal no vendor embed `consentry.js` and do not download them.
+pub const SIGNALS_LOADER: &str = "consentry-signals.js";
+
+/// The template for one of the two loaders: with `signals`, the marked parts stay (their markers
+/// go); without, they go. Markers must pair up, in order, without nesting.
+pub fn variant(template: &str, signals: bool) -> Result<String> {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    let mut parts = 0;
+    while let Some(open) = rest.find(SIGNALS_OPEN) {
+        let after = &rest[open + SIGNALS_OPEN.len()..];
+        let Some(close) = after.find(SIGNALS_CLOSE) else {
+            bail!("src/loader.js: {SIGNALS_OPEN} without {SIGNALS_CLOSE}")
+        };
+        if after[..close].contains(SIGNALS_OPEN) {
+            bail!("src/loader.js: {SIGNALS_OPEN} inside another");
+        }
+        out.push_str(&rest[..open]);
+        if signals {
+            out.push_str(&after[..close]);
+        }
+        rest = &after[close + SIGNALS_CLOSE.len()..];
+        parts += 1;
+    }
+    if rest.contains(SIGNALS_CLOSE) {
+        bail!("src/loader.js: {SIGNALS_CLOSE} without {SIGNALS_OPEN}");
+    }
+    if parts == 0 {
+        bail!("src/loader.js has no {SIGNALS_OPEN} part");
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
 /// The template with `stem` and the two integrity values (`sha384-…`) at their markers.
 pub fn render(template: &str, stem: &str, wasm_integrity: &str, glue_integrity: &str) -> Result<String> {
     for marker in [MODULE_MARKER, WASM_INTEGRITY_MARKER, GLUE_INTEGRITY_MARKER] {
@@ -75,6 +114,20 @@ mod tests {
         assert_ne!(a, stem(b"wasm2", b"glue"));
         // FNV-1a 64 of the empty input is its offset basis.
         assert_eq!(stem(b"", b""), "consentry-cbf29ce484222325");
+    }
+
+    #[test]
+    fn the_signals_parts_stay_or_go_whole() {
+        let t = "a /*<signals>*/b/*</signals>*/ c /*<signals>*/d/*</signals>*/";
+        assert_eq!(variant(t, true).unwrap(), "a b c d");
+        assert_eq!(variant(t, false).unwrap(), "a  c ");
+        for bad in ["a", "a /*<signals>*/b", "a /*</signals>*/", "/*<signals>*/ /*<signals>*/ /*</signals>*/"] {
+            assert!(variant(bad, true).is_err(), "{bad}");
+        }
+        let template = include_str!("../../src/loader.js");
+        let plain = variant(template, false).unwrap();
+        assert!(!plain.contains("consentObject") && !plain.contains("security.signals"), "no vendor code");
+        assert!(variant(template, true).unwrap().contains("security.signals = signals"));
     }
 
     #[test]

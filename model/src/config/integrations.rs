@@ -1,7 +1,8 @@
 //! `integrations`: the consent signals Consentry sends to vendors' own consent APIs (Google Consent
 //! Mode v2, Microsoft UET and Clarity, the Meta pixel, Matomo), each mapped from the purposes and
-//! services of the configuration. What is sent when lives in [`crate::signals`]; this module only reads
-//! and checks the configuration, refusing anything that would signal consent nobody gave.
+//! services of the configuration. What is sent when is the loader's job (`src/loader.js`, because the
+//! defaults must be in the page before the WebAssembly module exists); this module reads and checks
+//! the configuration, refusing anything that would signal consent nobody gave.
 
 use crate::json::Value;
 use crate::target::Target;

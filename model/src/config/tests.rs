@@ -194,3 +194,29 @@ fn control_characters_in_texts_are_refused_with_their_path() {
     let nul = refused(|v| v["policy_version"] = json!("2026\u{0}"));
     assert_eq!(nul.path, "policy_version");
 }
+
+#[test]
+fn gpc_coverage_and_the_opt_in_rule_are_read_and_checked() {
+    let c = Config::from_json(&edited(|v| {
+        v["purposes"][2]["gpc"] = json!(true);
+        v["jurisdiction"] = json!("US-CA");
+    }))
+    .unwrap();
+    assert!(c.purposes[2].gpc && c.opt_out_jurisdiction() && c.gpc_applies());
+    assert_eq!(c.gpc.opt_in, GpcOptIn::Record);
+    let eu = Config::from_json(&edited(|v| v["purposes"][2]["gpc"] = json!(true))).unwrap();
+    assert!(!eu.opt_out_jurisdiction() && !eu.gpc_applies());
+    let reject = Config::from_json(&edited(|v| {
+        v["purposes"][2]["gpc"] = json!(true);
+        v["gpc"] = json!({"opt_in": "treat_as_reject"});
+    }))
+    .unwrap();
+    assert!(reject.gpc_applies());
+    let e = refused(|v| v["purposes"][0]["gpc"] = json!(true));
+    assert_eq!(e.path, "purposes[0].gpc");
+    assert!(e.rule.contains("required purpose"), "{}", e.rule);
+    let e = refused(|v| v["gpc"] = json!({"opt_in": "ignore"}));
+    assert_eq!(e.path, "gpc.opt_in");
+    let e = refused(|v| v["gpc"] = json!({"receipts": true}));
+    assert!(e.rule.starts_with("unknown field"), "{}", e.rule);
+}

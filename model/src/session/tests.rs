@@ -107,3 +107,94 @@ fn a_service_added_to_an_accepted_purpose_is_not_granted_and_asks_again() {
     assert!(s.applied().granted(&t("analytics/matomo")));
     assert!(!s.applied().granted(&t("analytics/plausible")), "never asked, never granted");
 }
+
+/// The fixture with `marketing` covered by GPC, in `jurisdiction`, with `gpc.opt_in` when given.
+fn gpc_config(jurisdiction: &str, opt_in: Option<&str>) -> Config {
+    Config::from_json(&edited(|v| {
+        v["jurisdiction"] = serde_json::json!(jurisdiction);
+        v["purposes"][2]["gpc"] = serde_json::json!(true);
+        if let Some(o) = opt_in {
+            v["gpc"] = serde_json::json!({ "opt_in": o });
+        }
+    }))
+    .unwrap()
+}
+
+fn accepted_under(c: &Config) -> Decoded {
+    let mut s = Session::start(c.clone(), "en".into(), None, NOW);
+    let out =
+        s.decide(Decisions::accept_all(c), Method { layer: Layer::Banner, action: Action::AcceptAll }, NOW, || {
+            "id-9".into()
+        });
+    decode(&encode(&out.choice), c).unwrap()
+}
+
+#[test]
+fn gpc_in_an_opt_out_jurisdiction_switches_covered_purposes_off_without_a_banner() {
+    let c = gpc_config("US-CA", None);
+    let s = Session::start_with_gpc(c.clone(), "en".into(), None, NOW, true);
+    assert_eq!(s.prompt(), None, "no banner");
+    assert!(s.choice().is_none(), "nothing recorded as if the visitor had clicked");
+    let st = sj(s.state_json(Backend::Local));
+    assert_eq!((st["decided"].clone(), st["gpc"].clone()), (serde_json::json!(true), serde_json::json!(true)));
+    assert_eq!(st["gpcApplied"], serde_json::json!(["marketing"]));
+    assert_eq!(st["purposes"]["marketing"], false);
+    // Without the signal, the same visitor is asked as usual.
+    let s = Session::start_with_gpc(c, "en".into(), None, NOW, false);
+    assert_eq!(s.prompt(), Some(PromptReason::NoChoice));
+    assert_eq!(sj(s.state_json(Backend::Local))["gpcApplied"], serde_json::json!([]));
+}
+
+#[test]
+fn an_earlier_grant_gives_way_to_the_signal_until_granted_again_in_the_preference_center() {
+    let c = gpc_config("US", None);
+    let mut s = Session::start_with_gpc(c.clone(), "en".into(), Some(accepted_under(&c)), NOW + DAY, true);
+    assert!(!s.applied().granted(&t("marketing")), "the signal wins over the earlier grant");
+    assert!(s.applied().granted(&t("analytics")), "uncovered purposes keep the stored choice");
+    assert!(s.gpc().conflict);
+    // Accept all (API or banner) leaves covered purposes off.
+    let out = s.decide(
+        Decisions::accept_all(&c),
+        Method { layer: Layer::Api, action: Action::AcceptAll },
+        NOW + DAY,
+        || unreachable!(),
+    );
+    assert!(!out.choice.decisions.granted(&t("marketing")) && !out.choice.gpc_override);
+    // Saving in the preference center with marketing on overrides the signal, and is recorded so.
+    let mut d = Decisions::none(&c);
+    d.set(&c, &t("marketing"), true);
+    let out = s.decide(d, Method { layer: Layer::Preferences, action: Action::Save }, NOW + DAY, || unreachable!());
+    assert!(out.choice.gpc_override && out.choice.decisions.granted(&t("marketing")));
+    assert!(encode(&out.choice).contains("\"gpc_override\":true"));
+    let next =
+        Session::start_with_gpc(c.clone(), "en".into(), decode(&encode(&out.choice), &c).ok(), NOW + 2 * DAY, true);
+    assert!(next.applied().granted(&t("marketing")) && next.gpc().overridden && !next.gpc().conflict);
+    assert_eq!(sj(next.state_json(Backend::Local))["gpcApplied"], serde_json::json!([]));
+}
+
+#[test]
+fn in_an_opt_in_jurisdiction_the_signal_is_recorded_or_treated_as_a_refusal() {
+    let c = gpc_config("EU", None);
+    let s = Session::start_with_gpc(c.clone(), "en".into(), None, NOW, true);
+    assert_eq!(s.prompt(), Some(PromptReason::NoChoice), "record: the banner asks as usual");
+    assert!(!s.gpc().applies && s.gpc().present);
+    let s = Session::start_with_gpc(c.clone(), "en".into(), Some(accepted_under(&c)), NOW, true);
+    assert!(s.applied().granted(&t("marketing")), "record: an explicit grant stands");
+    let c = gpc_config("EU", Some("treat_as_reject"));
+    let s = Session::start_with_gpc(c.clone(), "en".into(), None, NOW, true);
+    assert_eq!(s.prompt(), None);
+    assert_eq!(sj(s.state_json(Backend::Local))["decided"], true);
+    assert!(!s.applied().any_optional_granted(&c), "the signal never grants");
+}
+
+#[test]
+fn gpc_records_without_the_flag_read_as_before_and_a_malformed_flag_is_corrupt() {
+    let c = config();
+    let raw = accepted_record();
+    assert!(!raw.contains("gpc_override"));
+    assert!(!decode(&raw, &c).unwrap().choice.gpc_override);
+    let bad = raw.replacen('{', "{\"gpc_override\":false,", 1);
+    assert!(decode(&bad, &c).is_err());
+    let extra = raw.replacen('{', "{\"other\":true,", 1);
+    assert!(decode(&extra, &c).is_err());
+}

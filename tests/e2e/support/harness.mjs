@@ -44,17 +44,20 @@ export function requireDist() {
   }
 }
 
-let snippetText;
+const snippetTexts = new Map();
 
-/** The tags `cargo xtask dist` tells site owners to put first in <head> (URLs relative to `dist/`). */
-export function snippet() {
-  snippetText ??= readFileSync(path.join(DIST, 'snippet.html'), 'utf8').trim();
-  return snippetText;
+/**
+ * The tags `cargo xtask dist` tells site owners to put first in <head> (URLs relative to `dist/`):
+ * `snippet.html`, or `snippet-signals.html` for the loader with vendor consent signals.
+ */
+export function snippet(file = 'snippet.html') {
+  if (!snippetTexts.has(file)) snippetTexts.set(file, readFileSync(path.join(DIST, file), 'utf8').trim());
+  return snippetTexts.get(file);
 }
 
 /** The snippet with absolute URLs on `origin` (where `dist/` is served), `query`/`attrs` added to its <script>. */
-export function snippetOn(origin, query = '', attrs = '') {
-  return snippet()
+export function snippetOn(origin, query = '', attrs = '', file = 'snippet.html') {
+  return snippet(file)
     .replace(/(href|src)="([^"]+)"/g, (_, a, f) => `${a}="${origin}/${f}"`)
     .replace(/<script src="([^"]+)"([^>]*)><\/script>/, (_, src, rest) => `<script src="${src}${query}"${rest} ${attrs}></script>`);
 }
@@ -134,8 +137,8 @@ export function useEnvironment() {
     },
 
     /** The README snippet with absolute URLs on the widget origin, `query`/`attrs` added to its <script>. */
-    snippet(query = '', attrs = '') {
-      return snippetOn(env.widget.origin, query, attrs);
+    snippet(query = '', attrs = '', file = 'snippet.html') {
+      return snippetOn(env.widget.origin, query, attrs, file);
     },
 
     /**
@@ -146,6 +149,7 @@ export function useEnvironment() {
      * - `head`, `body`: extra markup; `beforeWidget`: markup just before the widget script; `afterWidget`:
      *   markup just after it in <head> (where a tag manager goes).
      * - `scriptQuery`, `scriptAttrs`: appended to the widget's `<script src>` / attributes.
+     * - `snippetFile`: `snippet.html` (default) or `snippet-signals.html` (the loader with vendor signals).
      * - `embed`: `'head'` (default) the snippet of `dist/snippet.html` first in <head>, after the inline
      *   configuration; `'async'` only `<script src=… async>` at the end of <body>.
      */
@@ -156,6 +160,7 @@ export function useEnvironment() {
       body = '',
       beforeWidget = '',
       afterWidget = '',
+      snippetFile = 'snippet.html',
       scriptQuery = '',
       scriptAttrs = '',
       title = 'Consentry end-to-end page',
@@ -176,7 +181,7 @@ export function useEnvironment() {
 <title>${title}</title>
 ${head}
 ${configTag}
-${embed === 'head' ? `${beforeWidget}\n${env.snippet(scriptQuery, scriptAttrs)}\n${afterWidget}` : ''}
+${embed === 'head' ? `${beforeWidget}\n${env.snippet(scriptQuery, scriptAttrs, snippetFile)}\n${afterWidget}` : ''}
 </head>
 <body>
 <main>
