@@ -138,6 +138,10 @@
   // for no choice): the defaults, or (`update`) what follows a decision.
   function commands(cfg, rec, update) {
     var integ = cfg.integrations;
+    var signal = navigator.globalPrivacyControl;
+    var jurisdiction = String(cfg.jurisdiction || '');
+    var gpcApplies = (signal === true || signal === '1') &&
+      (jurisdiction === 'US' || /^US-/.test(jurisdiction) || (cfg.gpc && cfg.gpc.opt_in) === 'treat_as_reject');
     var purposes = cfg.purposes || [];
     function purpose(id) {
       for (var i = 0; i < purposes.length; i++) if (purposes[i] && purposes[i].id === id) return purposes[i];
@@ -149,6 +153,8 @@
       var p = purpose(parts[0]);
       if (!p) return false;
       if (p.required === true) return !consent;
+      // A Global Privacy Control signal keeps the purposes it covers off (the widget's `Gpc`).
+      if (!update && gpcApplies && p.gpc === true && !(rec && rec.gpc_override === true)) return false;
       if (!rec || rec.purposes[parts[0]] !== true) return false;
       if (parts.length > 1) return rec.services[target] === true;
       var services = p.services || [];

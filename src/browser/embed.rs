@@ -188,7 +188,7 @@ fn start_with(config: Config, json: &str, store: Store, sinks: Sinks, signals: S
     let page_lang = platform::page_language(&document);
     let browser = platform::navigator_languages(&window);
     let language = i18n::negotiate(&config.languages, page_lang.as_deref(), &browser).to_string();
-    let session = Session::start(config, language, stored, platform::now());
+    let session = Session::start_with_gpc(config, language, stored, platform::now(), platform::gpc());
     let ui = UiState::new(Surface::initial(session.prompt()), session.applied().clone());
     let store = Rc::new(store);
     let log = receipts::load_log(&store);

@@ -30,12 +30,21 @@ pub fn new_uuid() -> String {
     format!("{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
 }
 
-/// Whether the browser sends a Global Privacy Control signal (`navigator.globalPrivacyControl`).
+thread_local! {
+    static GPC: std::cell::OnceCell<bool> = const { std::cell::OnceCell::new() };
+}
+
+/// Whether the browser sends a Global Privacy Control signal (`navigator.globalPrivacyControl`
+/// `true`, or `"1"` as some older extensions set it). Read once per page: the specification fixes
+/// the value for a navigation, so a page's own change later cannot flip it.
 pub fn gpc() -> bool {
-    web_sys::window()
-        .and_then(|w| js_sys::Reflect::get(&w.navigator(), &"globalPrivacyControl".into()).ok())
-        .and_then(|v| v.as_bool())
-        .unwrap_or(false)
+    GPC.with(|cell| {
+        *cell.get_or_init(|| {
+            let value = web_sys::window()
+                .and_then(|w| js_sys::Reflect::get(&w.navigator(), &"globalPrivacyControl".into()).ok());
+            value.is_some_and(|v| v.as_bool() == Some(true) || v.as_string().as_deref() == Some("1"))
+        })
+    })
 }
 
 /// The page's `<html lang>`, if it has one.

@@ -72,8 +72,13 @@ impl Runtime {
         let (applied, restored) = self.with_session(|s| (s.applied().clone(), s.restored()));
         self.with_session(|s| {
             if s.config().integrations.any() {
-                let decisions = s.decisions_json().to_string();
-                self.signals.start(config_json, s.choice().map(|_| decisions.as_str()), &decisions);
+                let decisions = s.decisions_json();
+                let mut stored = decisions.clone();
+                if let (true, Value::Object(members)) = (s.gpc().overridden, &mut stored) {
+                    members.push(("gpc_override".to_string(), Value::Bool(true)));
+                }
+                let stored = s.choice().map(|_| stored.to_string());
+                self.signals.start(config_json, stored.as_deref(), &decisions.to_string());
             }
         });
         gating::apply(&applied, &self.sinks);

@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use consentry_model::config::{Config, Text};
 use consentry_model::consent::Decisions;
 use consentry_model::i18n::TextKey;
+use consentry_model::session::Gpc;
 
 use super::state::{Change, Watch};
 use super::texts::Texts;
@@ -67,6 +68,11 @@ impl WidgetCtx {
     /// The configuration (shared; `None` only once the view is unmounted).
     pub fn config(&self) -> Option<Rc<Config>> {
         self.runtime.try_with_value(|r| r.config())
+    }
+
+    /// What the Global Privacy Control signal does in this page view.
+    pub fn gpc(&self) -> Gpc {
+        self.runtime.try_with_value(|r| r.with_session(|s| s.gpc())).unwrap_or_default()
     }
 
     /// The language of the notice.

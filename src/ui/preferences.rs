@@ -45,6 +45,13 @@ pub fn Preferences() -> impl IntoView {
         _ => {}
     };
     let purposes = config.purposes.iter().cloned().map(|p| view! { <PurposeItem purpose=p /> }).collect_view();
+    // California requires showing that the opt-out preference signal was honored (§7025(c)(6)), and
+    // allows saying that it overrides an earlier choice (§7025(c)(3)).
+    let gpc = ctx.gpc();
+    let honored = (gpc.applies && !gpc.overridden).then(|| {
+        let conflict = gpc.conflict.then(|| format!(" {}", ctx.t(TextKey::GpcConflict)));
+        view! { <p class="cs-text cs-gpc" role="note" data-gpc="honored">{ctx.t(TextKey::GpcHonored)}{conflict}</p> }
+    });
     view! {
         <div class="cs-backdrop">
             <div
@@ -64,6 +71,7 @@ pub fn Preferences() -> impl IntoView {
                 </div>
                 <div class="cs-dialog__body">
                     <p class="cs-text">{ctx.t(TextKey::PreferencesBody)}</p>
+                    {honored}
                     <p class="cs-text">{ctx.t(TextKey::WithdrawNote)}</p>
                     <ControllerLine />
                     <ul class="cs-purposes">{purposes}</ul>

@@ -5,10 +5,10 @@
 //! the configuration, refusing anything that would signal consent nobody gave.
 
 use crate::json::Value;
-use crate::target::Target;
+use consentry_receipt::vocab::split_service_id;
 
 use super::reader::{join, kind, string_at, Obj, Result};
-use super::{ConfigError, Purpose};
+use super::{ConfigError, Purpose, PurposeId, ServiceId};
 
 /// Google's default `wait_for_update`, in milliseconds (Google's reviewers: "avoid defaults under 500ms").
 pub const DEFAULT_WAIT_FOR_UPDATE: u32 = 500;
@@ -74,7 +74,7 @@ impl ConsentType {
 pub struct ConsentMode {
     /// Which purpose or service grants which types. A type is granted when every target mapped to it
     /// is; a type no target maps is always denied.
-    pub map: Vec<(Target, Vec<ConsentType>)>,
+    pub map: Vec<(String, Vec<ConsentType>)>,
     /// Defaults for regions where the site owner's rules allow something before a choice (opt-out
     /// regions); never an EEA, UK or Swiss code.
     pub regions: Vec<RegionDefault>,
@@ -125,13 +125,13 @@ pub struct Integrations {
     /// Google Consent Mode v2.
     pub google_consent_mode: Option<ConsentMode>,
     /// Microsoft UET (`uetq`): `ad_storage` follows this target.
-    pub microsoft_uet: Option<Target>,
+    pub microsoft_uet: Option<String>,
     /// Microsoft Clarity (`consentv2`): `ad_Storage` and `analytics_Storage` follow these targets.
-    pub microsoft_clarity: Option<(Target, Target)>,
+    pub microsoft_clarity: Option<(String, String)>,
     /// The Meta pixel (`fbq('consent', …)`) follows this target.
-    pub meta_pixel: Option<Target>,
+    pub meta_pixel: Option<String>,
     /// Matomo follows this target, in this mode.
-    pub matomo: Option<(Target, MatomoMode)>,
+    pub matomo: Option<(String, MatomoMode)>,
 }
 
 impl Integrations {
@@ -200,7 +200,7 @@ fn consent_mode(v: &Value, path: &str, purposes: &[Purpose]) -> Result<ConsentMo
         o.required("map", "say which purpose or service grants which consent type")?.as_object().ok_or_else(|| {
             ConfigError::new(&map_path, "must be an object from a purpose id or purpose/service to consent types")
         })?;
-    let mut map: Vec<(Target, Vec<ConsentType>)> = Vec::new();
+    let mut map: Vec<(String, Vec<ConsentType>)> = Vec::new();
     for (key, types) in members {
         let p = join(&map_path, key);
         let (target, required) = known_target(key, &p, purposes)?;
@@ -341,26 +341,27 @@ fn region_code(code: &str, path: &str) -> Result<String> {
     }
 }
 
-/// A target the configuration lists, and whether its purpose is required.
-fn known_target(text: &str, path: &str, purposes: &[Purpose]) -> Result<(Target, bool)> {
-    let target: Target = text.parse().map_err(|e: crate::target::BadTarget| ConfigError::new(path, e.to_string()))?;
-    let (purpose_id, service) = match &target {
-        Target::Purpose(p) => (p, None),
-        Target::Service(k) => (&k.purpose, Some(&k.service)),
+/// A target the configuration lists (`"p"` or `"p/s"`, kept as written: the loader reads the same
+/// text), and whether its purpose is required.
+fn known_target(text: &str, path: &str, purposes: &[Purpose]) -> Result<(String, bool)> {
+    let bad = |_| ConfigError::new(path, format!("\"{text}\" is neither a purpose id nor purpose/service"));
+    let (purpose_id, service) = match split_service_id(text) {
+        None => (PurposeId::parse(text, path).map_err(bad)?, None),
+        Some((p, s)) => (PurposeId::parse(p, path).map_err(bad)?, Some(ServiceId::parse(s, path).map_err(bad)?)),
     };
-    let Some(purpose) = purposes.iter().find(|p| p.id == *purpose_id) else {
+    let Some(purpose) = purposes.iter().find(|p| p.id == purpose_id) else {
         return Err(ConfigError::new(path, format!("no purpose has the id \"{purpose_id}\"")));
     };
     if let Some(service) = service {
-        if !purpose.services.iter().any(|s| s.id == *service) {
+        if !purpose.services.iter().any(|s| s.id == service) {
             return Err(ConfigError::new(path, format!("purpose \"{purpose_id}\" has no service \"{service}\"")));
         }
     }
-    Ok((target, purpose.required))
+    Ok((text.to_string(), purpose.required))
 }
 
 /// A vendor's consent target: listed, and a purpose that needs consent.
-fn vendor_target(o: &Obj, key: &str, purposes: &[Purpose]) -> Result<Target> {
+fn vendor_target(o: &Obj, key: &str, purposes: &[Purpose]) -> Result<String> {
     let path = o.path_of(key);
     let text = o.string(key, "name the purpose or purpose/service whose consent this vendor follows")?;
     let (target, required) = known_target(&text, &path, purposes)?;

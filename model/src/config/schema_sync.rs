@@ -145,3 +145,14 @@ fn the_integrations_are_the_parsers() {
     let gcm_config = |v: &mut Value| v["integrations"] = json!({"google_consent_mode": {"map": {"analytics": ["analytics_storage"]}, "wait_for_update": MIN_WAIT_FOR_UPDATE}});
     assert!(parses(gcm_config).is_ok());
 }
+
+#[test]
+fn the_gpc_settings_are_the_parsers() {
+    let s = schema();
+    let gpc = non_null(&s["properties"]["gpc"]);
+    assert_eq!(names(&gpc["properties"]["opt_in"]["enum"]), GpcOptIn::ALL.map(|o| o.name().to_string()));
+    assert_eq!(gpc["properties"]["opt_in"]["default"], json!(GpcOptIn::default().name()));
+    assert_eq!(keys(&gpc["properties"]), ["opt_in"]);
+    assert!(s["$defs"]["purpose"]["properties"].get("gpc").is_some());
+    assert!(parses(|v| v["purposes"][1]["gpc"] = json!(true)).is_ok());
+}

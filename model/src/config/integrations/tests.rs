@@ -1,7 +1,11 @@
 use serde_json::{json, Value};
 
 use crate::config::{Config, ConfigError, ConsentType, MatomoMode, DEFAULT_WAIT_FOR_UPDATE};
-use crate::fixtures::{edited, t};
+use crate::fixtures::edited;
+
+fn t(text: &str) -> String {
+    text.to_string()
+}
 
 fn with(integrations: Value) -> Result<Config, ConfigError> {
     Config::from_json(&edited(|v| v["integrations"] = integrations))
