@@ -10,6 +10,7 @@
 //! * [`api`]: `window.consentry` and `[data-consentry-open]`;
 //! * [`events`] and [`console`]: the `consentry:*` DOM events and the prefixed console lines;
 //! * [`listener`]: event listeners that are removed when dropped;
+//! * [`packs`]: the interface strings of the language shown, fetched and checked (English is built in);
 //! * [`storage`]: `localStorage` with an in-memory fallback;
 //! * [`gating`]: consented scripts and iframes, and the `MutationObserver` for late ones;
 //! * [`signals`]: the vendors' consent APIs (Consent Mode and others), through the loader's queues;
@@ -31,6 +32,7 @@ pub mod events;
 pub mod gating;
 pub mod idb;
 pub mod listener;
+pub mod packs;
 pub mod platform;
 pub mod receipts;
 pub mod runtime;

@@ -23,6 +23,9 @@ pub use consentry_model as model;
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 mod style;
 
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+mod packs_table;
+
 #[cfg(target_arch = "wasm32")]
 mod browser;
 #[cfg(target_arch = "wasm32")]

@@ -476,7 +476,21 @@
   }
 
   // For the widget: how to write gated scripts into this page.
-  var security = { policy: policy, refused: refused, nonce: script.getAttribute('data-nonce') || '', ownNonce: script.nonce || '' };
+  // `base` and `pack`: where the language packs are (beside this script), and how the widget fetches
+  // the one it shows (with the integrity value built into the module).
+  var security = {
+    policy: policy,
+    refused: refused,
+    nonce: script.getAttribute('data-nonce') || '',
+    ownNonce: script.nonce || '',
+    base: new URL('.', wasmUrl).href,
+    pack: function (url, integrity) {
+      return fetch(url, { integrity: integrity }).then(function (response) {
+        if (!response.ok) throw new Error('HTTP ' + response.status);
+        return response.text();
+      });
+    }
+  };
   /*<signals>*/
   security.signals = signals;
   /*</signals>*/

@@ -259,7 +259,12 @@ async fn stored_choice_is_applied_and_french_is_chosen_from_the_page() {
     reset();
     web_sys::window().unwrap().local_storage().unwrap().unwrap().set_item("consentry", &raw).unwrap();
     document().document_element().unwrap().set_attribute("lang", "fr").unwrap();
-    let _widget = start(Config::from_json(CONFIG).unwrap(), Store::open()).unwrap();
+    // What `boot` does once it has fetched the pack of the language shown (English is built in).
+    let mut config = Config::from_json(CONFIG).unwrap();
+    assert_eq!(config.needs_pack("fr"), Some("fr"));
+    let pack = consentry_model::i18n::Pack::parse("fr", include_str!("../model/src/i18n/packs/fr.json")).unwrap();
+    config.ui.pack = Some(pack);
+    let _widget = start(config, Store::open()).unwrap();
     tick().await;
     assert!(find(".cs-banner").is_none(), "a stored choice is not asked again");
     assert!(granted("marketing"));

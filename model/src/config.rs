@@ -220,6 +220,9 @@ pub struct UiConfig {
     pub theme: Theme,
     /// The owner's overrides of interface strings.
     pub texts: Vec<(TextKey, Text)>,
+    /// The language pack of the language shown, once the widget has fetched it (not part of the
+    /// configuration's JSON; without it, a language other than English falls back as [`Config::ui_text`] says).
+    pub pack: Option<i18n::Pack>,
 }
 
 impl Config {
@@ -308,17 +311,31 @@ impl Config {
         text.get(lang, self.default_language())
     }
 
+    /// The pack `lang` needs from the network: a built-in pack other than English, unless the owner's
+    /// `ui.texts` translate every key into `lang` (or the pack is already attached).
+    pub fn needs_pack(&self, lang: &str) -> Option<&'static str> {
+        let tag = i18n::pack_language(lang)?;
+        let covered = TextKey::ALL.iter().all(|k| self.ui_override(*k).is_some_and(|t| t.covers(lang)));
+        let attached = self.ui.pack.as_ref().is_some_and(|p| p.lang() == tag);
+        (tag != "en" && i18n::builtin(lang, TextKey::AcceptAll).is_none() && !covered && !attached).then_some(tag)
+    }
+
     /// The owner's override of an interface string, if any.
     pub fn ui_override(&self, key: TextKey) -> Option<&Text> {
         self.ui.texts.iter().find(|(k, _)| *k == key).map(|(_, t)| t)
     }
 
-    /// An interface string in `lang`: the owner's override, else the built-in, else the default language's.
+    /// An interface string in `lang`: the owner's override, else the pack of `lang` (fetched, or
+    /// compiled in), else the owner's default-language override, else the default language's, else
+    /// English.
     pub fn ui_text(&self, key: TextKey, lang: &str) -> String {
+        let pack = |lang: &str| self.ui.pack.as_ref().filter(|p| p.serves(lang)).map(|p| p.get(key));
         let raw = match self.ui_override(key) {
             Some(t) if t.covers(lang) => t.get(lang, self.default_language()).to_string(),
-            _ => i18n::builtin(lang, key)
+            _ => pack(lang)
+                .or_else(|| i18n::builtin(lang, key))
                 .or_else(|| self.ui_override(key).map(|t| t.get(lang, self.default_language())))
+                .or_else(|| pack(self.default_language()))
                 .or_else(|| i18n::builtin(self.default_language(), key))
                 .unwrap_or_else(|| i18n::builtin("en", key).unwrap_or(""))
                 .to_string(),
@@ -515,7 +532,7 @@ fn parse_ui(root: &Obj, languages: &[String]) -> Result<UiConfig> {
         }
     }
     for (i, lang) in languages.iter().enumerate() {
-        if i18n::builtin(lang, TextKey::AcceptAll).is_some() {
+        if i18n::pack_language(lang).is_some() {
             continue;
         }
         let covered = |k: TextKey| ui.texts.iter().any(|(key, t)| *key == k && t.covers(lang));
@@ -524,7 +541,7 @@ fn parse_ui(root: &Obj, languages: &[String]) -> Result<UiConfig> {
                 format!("ui.texts.{}", missing.name()),
                 format!(
                     "missing \"{lang}\": languages[{i}] has no built-in interface text (built in: {}), so `ui.texts` must translate every key into it",
-                    i18n::BUILTIN_LANGUAGES.join(", ")
+                    i18n::PACK_LANGUAGES.join(", ")
                 ),
             ));
         }

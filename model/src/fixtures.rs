@@ -23,9 +23,16 @@ pub const VALID: &str = r#"{
   "ui": {"floating_button": "bottom-right", "theme": "auto", "texts": {"accept_all": {"en": "Accept everything", "fr": "Tout accepter"}}}
 }"#;
 
-/// The valid configuration, parsed.
+/// The valid configuration, parsed, with the French pack attached as the widget attaches it once
+/// fetched (English is compiled in).
 pub fn config() -> Config {
-    Config::from_json(VALID).expect("fixture is valid")
+    with_french(Config::from_json(VALID).expect("fixture is valid"))
+}
+
+/// `config` with the French pack attached.
+pub fn with_french(mut config: Config) -> Config {
+    config.ui.pack = Some(crate::i18n::Pack::parse("fr", include_str!("i18n/packs/fr.json")).expect("the French pack"));
+    config
 }
 
 /// The valid configuration with `edit` applied to its JSON value.

@@ -1,13 +1,16 @@
 //! Interface language: which language the notice is shown in, and the interface strings
-//! (button labels, headings) with their built-in English and French versions and owner overrides.
+//! (button labels, headings): English compiled in, the other built-in languages as packs (see
+//! [`Pack`]), and the owner's overrides.
 //!
 //! Negotiation order: the page's `<html lang>` if the configuration offers it, else the browser's
 //! languages, else the configuration's first language. Tags match on their primary subtag too
-//! (`fr-CA` picks `fr`).
+//! (`fr-CA` picks `fr`, `pt-BR` picks `pt`), and Norwegian `no` and `nb` stand for each other.
 
 mod builtin;
+mod packs;
 
-pub use builtin::{builtin, BUILTIN_LANGUAGES};
+pub use builtin::builtin;
+pub use packs::{pack_language, Pack, PACK_LANGUAGES};
 
 /// Every interface string the widget shows, besides the owner's own texts (purposes, controller).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -141,11 +144,19 @@ pub fn negotiate<'a>(offered: &'a [String], page_lang: Option<&str>, browser: &[
             return None;
         }
         let primary = tag.split('-').next().unwrap_or("");
+        // Norwegian: `no` is the macrolanguage of Bokmål (`nb`), which browsers send either way.
+        let alias = match primary {
+            "no" => "nb",
+            "nb" => "no",
+            other => other,
+        };
+        let primary_of = |o: &String| o.to_ascii_lowercase().split('-').next().map(str::to_string);
         offered
             .iter()
             .find(|o| o.to_ascii_lowercase() == tag)
             .or_else(|| offered.iter().find(|o| o.to_ascii_lowercase() == primary))
-            .or_else(|| offered.iter().find(|o| o.to_ascii_lowercase().split('-').next() == Some(primary)))
+            .or_else(|| offered.iter().find(|o| primary_of(o).as_deref() == Some(primary)))
+            .or_else(|| offered.iter().find(|o| primary_of(o).as_deref() == Some(alias)))
             .map(String::as_str)
     };
     page_lang
@@ -196,14 +207,20 @@ mod tests {
     }
 
     #[test]
-    fn key_names_round_trip_and_builtins_are_complete() {
+    fn key_names_round_trip_and_english_is_complete() {
         for key in TextKey::ALL {
             assert_eq!(TextKey::from_name(key.name()), Some(key));
-            for lang in BUILTIN_LANGUAGES {
-                assert!(builtin(lang, key).is_some_and(|s| !s.is_empty()), "{lang} lacks {}", key.name());
-            }
+            assert!(builtin("en", key).is_some_and(|s| !s.is_empty()), "en lacks {}", key.name());
         }
         assert_eq!(TextKey::from_name("nope"), None);
+    }
+
+    #[test]
+    fn region_fallback_and_norwegian_aliases() {
+        assert_eq!(negotiate(&langs(&["en", "pt"]), None, &langs(&["pt-BR", "en"])), "pt");
+        assert_eq!(negotiate(&langs(&["en", "nb"]), Some("no"), &[]), "nb");
+        assert_eq!(negotiate(&langs(&["en", "no"]), None, &langs(&["nb-NO"])), "no");
+        assert_eq!(negotiate(&langs(&["en", "zh-Hant"]), Some("zh-Hant-TW"), &[]), "zh-Hant");
     }
 
     #[test]

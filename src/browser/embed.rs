@@ -28,7 +28,7 @@ use super::runtime::Runtime;
 use super::signals::Signals;
 use super::sinks::Sinks;
 use super::storage::Store;
-use super::{console, events, platform};
+use super::{console, events, packs, platform};
 use crate::ui::state::UiState;
 use crate::ui::{Dom, Widget};
 
@@ -91,9 +91,23 @@ pub fn boot(
     let sinks = Sinks::from_loader(security.as_ref());
     let signals = Signals::from_loader(security.as_ref());
     wasm_bindgen_futures::spawn_local(async move {
-        let started = load(config_url, pending)
-            .await
-            .and_then(|(config, json)| start_with(config, &json, Store::open(), sinks, signals));
+        let mut pack_error = None;
+        let started = match load(config_url, pending).await {
+            Ok((mut config, json)) => {
+                if let Some(tag) = config.needs_pack(&language_of(&config)) {
+                    match packs::fetch(tag, security.as_ref()).await {
+                        Ok(pack) => config.ui.pack = Some(pack),
+                        Err(e) => pack_error = Some(e),
+                    }
+                }
+                start_with(config, &json, Store::open(), sinks, signals)
+            }
+            Err(e) => Err(e),
+        };
+        // Reported once the widget runs: English text is a degraded notice, not a failed start.
+        if let Some(e) = pack_error {
+            events::report(&e);
+        }
         match started {
             Ok(mounted) => {
                 // The widget stays for the page's lifetime.
@@ -168,7 +182,7 @@ pub fn start(config: Config, store: Store) -> Result<Mounted, EmbedError> {
 /// [`start`] on a page the loader described (its script policy, its vendors' queues); `json` is the
 /// configuration's text, for the loader's vendor signals.
 fn start_with(config: Config, json: &str, store: Store, sinks: Sinks, signals: Signals) -> Result<Mounted, EmbedError> {
-    let window = window()?;
+    window()?;
     let document = document()?;
     if document.get_element_by_id(HOST_ID).is_some() {
         return Err(EmbedError::AlreadyMounted);
@@ -185,9 +199,7 @@ fn start_with(config: Config, json: &str, store: Store, sinks: Sinks, signals: S
         }
         None => None,
     };
-    let page_lang = platform::page_language(&document);
-    let browser = platform::navigator_languages(&window);
-    let language = i18n::negotiate(&config.languages, page_lang.as_deref(), &browser).to_string();
+    let language = language_of(&config);
     let session = Session::start_with_gpc(config, language, stored, platform::now(), platform::gpc());
     let ui = UiState::new(Surface::initial(session.prompt()), session.applied().clone());
     let store = Rc::new(store);
@@ -213,6 +225,13 @@ fn start_with(config: Config, json: &str, store: Store, sinks: Sinks, signals: S
         .ok();
     events::dispatch(EventName::Ready, &Value::Null);
     Ok(Mounted { _runtime: runtime, host, view: Some(view), _api: api, _observer: observer })
+}
+
+/// The language the notice is shown in: the page's `lang`, then the browser's, then the default.
+fn language_of(config: &Config) -> String {
+    let page_lang = document().ok().and_then(|d| platform::page_language(&d));
+    let browser = web_sys::window().map(|w| platform::navigator_languages(&w)).unwrap_or_default();
+    i18n::negotiate(&config.languages, page_lang.as_deref(), &browser).to_string()
 }
 
 fn mount(document: &web_sys::Document, runtime: &Rc<Runtime>) -> Result<(web_sys::Element, Widget), BrowserError> {

@@ -39,7 +39,7 @@ const REFUSED = {
   'a purpose without description': [variant((c) => delete c.purposes[1].description), 'description'],
   'a Text object without the default language': [variant((c) => (c.purposes[1].name = { fr: 'Mesure' }))],
   'an empty Text': [variant((c) => (c.purposes[1].retention = ''))],
-  'a language without built-in texts and no ui.texts': [variant((c) => (c.languages = ['en', 'fr', 'de']))],
+  'a language without built-in texts and no ui.texts': [variant((c) => (c.languages = ['en', 'fr', 'ja']))],
   'an empty policy_version': [variant((c) => (c.policy_version = ''))],
   'invalid JSON': ['{"policy_version": "1",'],
 };
@@ -109,14 +109,14 @@ test('a language without built-in texts is accepted when ui.texts covers every k
     'gpc_honored', 'gpc_conflict', 'choices_saved',
   ];
   const config = baseConfig();
-  config.languages = ['en', 'fr', 'de'];
+  config.languages = ['en', 'fr', 'ja'];
   // A Text object must hold the default (first) language, here "en".
-  config.ui = { texts: Object.fromEntries(keys.map((k) => [k, { en: `EN ${k}`, de: `DE ${k}` }])) };
-  const { page } = await env.open(t, { config, lang: 'de' });
+  config.ui = { texts: Object.fromEntries(keys.map((k) => [k, { en: `EN ${k}`, ja: `JA ${k}` }])) };
+  const { page } = await env.open(t, { config, lang: 'ja' });
   await waitForBanner(page);
-  assert.equal((await state(page)).language, 'de');
+  assert.equal((await state(page)).language, 'ja');
   const accept = page.locator('#consentry [data-action="accept-all"]:not([role="dialog"] *)');
-  assert.equal((await accept.innerText()).trim(), 'DE accept_all');
+  assert.equal((await accept.innerText()).trim(), 'JA accept_all');
 });
 
 test('configuration from data-config="/consent.json" instead of inline JSON', async (t) => {

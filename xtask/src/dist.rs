@@ -199,7 +199,46 @@ pub fn run_dist(opts: &Options) -> Result<()> {
     );
     println!("dist: put these tags first in <head> (URLs relative to the files; {}):", snippet_file.display());
     println!("{tags}");
-    sizes::print_table(&files)
+    let packs = write_language_packs(&root, &opts.out)?;
+    sizes::print_table(&files)?;
+    println!(
+        "dist: {} language packs beside them (a page view fetches the one it shows, unless English), e.g.:",
+        packs.len()
+    );
+    let german: Vec<PathBuf> = packs.into_iter().filter(|p| file_name_starts(p, "consentry-lang-de-")).collect();
+    sizes::print_table(&german)
+}
+
+/// Copies every language pack (`model/src/i18n/packs/<tag>.json`) into `out` as
+/// `consentry-lang-<tag>-<first 16 hex digits of its SHA-256>.json`, the name and digest `build.rs`
+/// compiled into the module, and removes packs of other builds.
+fn write_language_packs(root: &Path, out: &Path) -> Result<Vec<PathBuf>> {
+    let dir = root.join("model/src/i18n/packs");
+    let mut sources: Vec<PathBuf> = fs::read_dir(&dir)
+        .context(|| format!("listing {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    sources.sort();
+    let hashes = sri::sha256_hex(&sources.iter().map(PathBuf::as_path).collect::<Vec<_>>())?;
+    let mut written = Vec::new();
+    for (source, hash) in sources.iter().zip(&hashes) {
+        let tag = source.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+        let target = out.join(format!("consentry-lang-{tag}-{}.json", &hash[..16]));
+        fs::copy(source, &target).context(|| format!("copying {} to {}", source.display(), target.display()))?;
+        written.push(target);
+    }
+    for entry in fs::read_dir(out).context(|| format!("listing {}", out.display()))? {
+        let path = entry.context(|| format!("listing {}", out.display()))?.path();
+        if file_name_starts(&path, "consentry-lang-") && !written.contains(&path) {
+            fs::remove_file(&path).context(|| format!("removing {}", path.display()))?;
+        }
+    }
+    Ok(written)
+}
+
+fn file_name_starts(path: &Path, prefix: &str) -> bool {
+    path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with(prefix))
 }
 
 /// The chunks wasm-split wrote, sorted by file name.

@@ -11,6 +11,25 @@ const SCRIPT: &str = "const c = require('crypto'), fs = require('fs');\
     for (const f of process.argv.slice(1)) \
     console.log('sha384-' + c.createHash('sha384').update(fs.readFileSync(f)).digest('base64'));";
 
+const SHA256_SCRIPT: &str = "const c = require('crypto'), fs = require('fs');\
+    for (const f of process.argv.slice(1)) console.log(c.createHash('sha256').update(fs.readFileSync(f)).digest('hex'));";
+
+/// The SHA-256 of each file, in hex, in order (the language packs' content-addressed names).
+pub fn sha256_hex(files: &[&Path]) -> Result<Vec<String>> {
+    let output = Command::new("node").arg("-e").arg(SHA256_SCRIPT).args(files).output();
+    let output = match output {
+        Ok(output) if output.status.success() => output,
+        Ok(output) => bail!("hashing with node failed: {}", String::from_utf8_lossy(&output.stderr).trim()),
+        Err(e) => bail!("could not run node to hash the language packs: {e}"),
+    };
+    let text = String::from_utf8_lossy(&output.stdout);
+    let hashes: Vec<String> = text.lines().map(str::to_string).collect();
+    if hashes.len() != files.len() || hashes.iter().any(|h| h.len() != 64) {
+        bail!("node printed unexpected hashes: {text}");
+    }
+    Ok(hashes)
+}
+
 /// The integrity value of each file, in order.
 pub fn sha384(files: &[&Path]) -> Result<Vec<String>> {
     let output = Command::new("node").arg("-e").arg(SCRIPT).args(files).output();

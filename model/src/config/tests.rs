@@ -1,7 +1,7 @@
 use serde_json::{json, Value};
 
 use super::*;
-use crate::fixtures::{config, edited, VALID};
+use crate::fixtures::{config, edited, with_french, VALID};
 
 fn refused(edit: impl FnOnce(&mut Value)) -> ConfigError {
     Config::from_json(&edited(edit)).expect_err("configuration should be refused")
@@ -18,7 +18,15 @@ fn valid_configuration_parses() {
     assert_eq!(c.ui.floating_button, FloatingButton::BottomRight);
     assert_eq!(c.text(&c.purposes[1].name, "fr"), "Mesure d'audience");
     assert_eq!(c.ui_text(TextKey::AcceptAll, "en"), "Accept everything");
+    // The widget's build compiles English only; the server's (`all-languages`) every pack.
+    if cfg!(not(feature = "all-languages")) {
+        assert_eq!(c.ui_text(TextKey::RejectAll, "fr"), "Reject all", "French needs its pack, English is compiled in");
+        assert_eq!(c.needs_pack("fr-CA"), Some("fr"));
+    }
+    assert_eq!(c.needs_pack("en"), None);
+    let c = with_french(c);
     assert_eq!(c.ui_text(TextKey::RejectAll, "fr"), "Tout refuser");
+    assert_eq!(c.needs_pack("fr"), None, "attached");
     assert!(c.ui_text(TextKey::BannerBody, "en").starts_with("Atelier Lumen SAS asks"));
 }
 
@@ -137,18 +145,27 @@ fn texts_must_cover_the_default_language_and_only_listed_ones() {
 
 #[test]
 fn languages_without_builtin_text_need_every_ui_string() {
-    let e = refused(|v| v["languages"] = json!(["en", "fr", "de"]));
+    // German has a pack; Japanese has none.
+    Config::from_json(&edited(|v| v["languages"] = json!(["en", "fr", "de"]))).unwrap();
+    let e = refused(|v| v["languages"] = json!(["en", "fr", "ja"]));
     assert!(e.path.starts_with("ui.texts."), "{}", e.path);
-    assert!(e.rule.contains("\"de\""));
+    assert!(e.rule.contains("\"ja\""));
     let all: serde_json::Map<String, Value> =
-        TextKey::ALL.iter().map(|k| (k.name().to_string(), json!({"en": "x", "de": "y"}))).collect();
-    let c = Config::from_json(&edited(|v| {
-        v["languages"] = json!(["en", "fr", "de"]);
-        v["ui"]["texts"] = Value::Object(all);
-    }))
-    .unwrap();
-    assert_eq!(c.ui_text(TextKey::Save, "de"), "y");
-    assert_eq!(c.ui_text(TextKey::Save, "fr"), "Enregistrer mes choix");
+        TextKey::ALL.iter().map(|k| (k.name().to_string(), json!({"en": "x", "ja": "y"}))).collect();
+    let c = with_french(
+        Config::from_json(&edited(|v| {
+            v["languages"] = json!(["en", "fr", "ja"]);
+            v["ui"]["texts"] = Value::Object(all);
+        }))
+        .unwrap(),
+    );
+    assert_eq!(c.ui_text(TextKey::Save, "ja"), "y");
+    assert_eq!(c.needs_pack("ja"), None);
+    assert_eq!(
+        c.ui_text(TextKey::Save, "fr"),
+        "Enregistrer mes choix",
+        "the pack of the shown language comes before the default language"
+    );
 }
 
 #[test]

@@ -1,18 +1,20 @@
-//! The built-in interface strings. Neutral wording on purpose: no nudging, accept and reject said alike.
+//! The interface strings compiled into every build: English (also `packs/en.json`, which the pack
+//! test holds equal). Neutral wording on purpose: no nudging, accept and reject said alike.
 
 use super::TextKey;
 
-/// Languages with built-in interface strings.
-pub const BUILTIN_LANGUAGES: [&str; 2] = ["en", "fr"];
-
-/// The built-in string for `key` in `lang` (matched on the primary subtag), if the language is built in.
+/// The compiled-in string for `key` in `lang` (matched on the primary subtag): English always;
+/// with the feature `all-languages` (the receipt server), every pack.
 pub fn builtin(lang: &str, key: TextKey) -> Option<&'static str> {
     let primary = lang.split('-').next().unwrap_or("");
-    match primary.to_ascii_lowercase().as_str() {
-        "en" => Some(en(key)),
-        "fr" => Some(fr(key)),
-        _ => None,
+    if primary.eq_ignore_ascii_case("en") {
+        return Some(en(key));
     }
+    #[cfg(feature = "all-languages")]
+    if let Some(pack) = super::packs::compiled(lang) {
+        return Some(pack.get(key));
+    }
+    None
 }
 
 fn en(key: TextKey) -> &'static str {
@@ -43,36 +45,5 @@ fn en(key: TextKey) -> &'static str {
         GpcHonored => "Opt-out preference signal honored: your browser's Global Privacy Control turned off the purposes it covers.",
         GpcConflict => "This overrides a choice you made earlier. Turning such a purpose on again gives your consent despite the signal.",
         ChoicesSaved => "Your choices have been saved.",
-    }
-}
-
-fn fr(key: TextKey) -> &'static str {
-    use TextKey::*;
-    match key {
-        BannerTitle => "Vos choix de confidentialité",
-        BannerBody => "{controller} vous demande votre consentement pour utiliser des cookies et technologies similaires pour les finalités ci-dessous. Rien de facultatif n’est utilisé sans votre accord. Refuser ne change rien à votre utilisation de ce site.",
-        PurposesHeading => "Finalités",
-        AcceptAll => "Tout accepter",
-        RejectAll => "Tout refuser",
-        Customize => "Personnaliser",
-        Save => "Enregistrer mes choix",
-        Close => "Fermer",
-        PreferencesTitle => "Préférences de confidentialité",
-        PreferencesBody => "Choisissez pour chaque finalité et chaque service. Tout ce qui est facultatif reste désactivé tant que vous ne l’activez pas.",
-        AlwaysActive => "Toujours actif",
-        Retention => "Conservation",
-        Recipients => "Destinataires",
-        Services => "Services",
-        Cookies => "Cookies",
-        PolicyLink => "Politique de confidentialité",
-        Controller => "Responsable du traitement",
-        Contact => "Contact",
-        OpenPreferences => "Choix de confidentialité",
-        WithdrawNote => "Vous pouvez modifier ou retirer votre consentement à tout moment avec le bouton « Choix de confidentialité ».",
-        LatestReceipt => "Dernier reçu de consentement",
-        DownloadReceipts => "Télécharger mes reçus",
-        GpcHonored => "Signal de refus respecté : le Global Privacy Control de votre navigateur a désactivé les finalités qu’il couvre.",
-        GpcConflict => "Ce signal remplace un choix que vous aviez fait. Réactiver une de ces finalités vaut consentement malgré le signal.",
-        ChoicesSaved => "Vos choix ont été enregistrés.",
     }
 }

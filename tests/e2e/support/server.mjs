@@ -57,7 +57,7 @@ export async function startWidgetServer(root, { caching = false } = {}) {
       return;
     }
     if (how.delay) await sleep(how.delay);
-    const hashed = /^\/consentry-[0-9a-f]{16}[.-]/.test(url.pathname);
+    const hashed = /^\/consentry-([0-9a-f]{16}[.-]|lang-[a-z]+-[0-9a-f]{16}\.json$)/.test(url.pathname);
     const headers = {
       'Access-Control-Allow-Origin': '*',
       'Cache-Control': !caching ? 'no-store' : hashed ? 'public, max-age=31536000, immutable' : 'no-cache',

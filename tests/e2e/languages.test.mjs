@@ -1,0 +1,104 @@
+// The built-in languages on the built files (INTEGRATIONS.md §9(e): LANG-02, 03 in part, 05, 06): English is
+// compiled into the module; any other language shown is one pack, fetched beside the loader with the integrity
+// value built into the module.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import {
+  useEnvironment, waitForWidget, waitForBanner, bannerButton, dialog, state, events, expectNoPageErrors, DIST,
+} from './support/harness.mjs';
+import { baseConfig } from './support/config.mjs';
+
+const env = useEnvironment();
+
+function configIn(...languages) {
+  const config = baseConfig();
+  // Owner texts stay in English and French (a missing translation falls back to the default language).
+  config.languages = ['en', ...languages.filter((l) => l !== 'en'), ...(languages.includes('fr') ? [] : ['fr'])];
+  return config;
+}
+
+function packRequests(widget, since) {
+  return widget.log.slice(since).filter((r) => r.path.startsWith('/consentry-lang-')).map((r) => r.path);
+}
+
+function packFile(tag) {
+  return readdirSync(DIST).find((f) => f.startsWith(`consentry-lang-${tag}-`));
+}
+
+async function bannerLabels(page) {
+  await waitForBanner(page);
+  return Promise.all(['accept-all', 'reject-all', 'customize'].map(async (a) => (await bannerButton(page, a).innerText()).trim()));
+}
+
+test('LANG-02: German from <html lang>: the banner, the root lang and the receipt language; one pack fetched', async (t) => {
+  const since = env.widget.log.length;
+  const { page } = await env.open(t, { config: configIn('de'), lang: 'de' });
+  assert.deepEqual(await bannerLabels(page), ['Alle akzeptieren', 'Alle ablehnen', 'Anpassen']);
+  assert.equal(await page.locator('#consentry .cs-root').getAttribute('lang'), 'de');
+  assert.equal((await state(page)).language, 'de');
+  await bannerButton(page, 'customize').click();
+  await dialog(page).waitFor();
+  assert.match(await dialog(page).innerText(), /Datenschutz-Einstellungen/);
+  assert.deepEqual(packRequests(env.widget, since), [`/${packFile('de')}`], 'LANG-06: one pack per page view');
+  assert.deepEqual(await events(page, 'consentry:error'), []);
+  expectNoPageErrors(page);
+});
+
+test('LANG-06: an English page fetches no pack at all', async (t) => {
+  const since = env.widget.log.length;
+  const { page } = await env.open(t, { config: configIn('de'), lang: 'en' });
+  await waitForBanner(page);
+  assert.deepEqual(packRequests(env.widget, since), []);
+});
+
+test('Polish and Arabic: their own strings; Arabic is right to left', async (t) => {
+  const pl = JSON.parse(readFileSync(path.join(DIST, packFile('pl')), 'utf8'));
+  const { page } = await env.open(t, { config: configIn('pl'), lang: 'pl' });
+  assert.deepEqual(await bannerLabels(page), [pl.accept_all, pl.reject_all, pl.customize]);
+  const ar = JSON.parse(readFileSync(path.join(DIST, packFile('ar')), 'utf8'));
+  const arabic = await env.open(t, { config: configIn('ar'), lang: 'ar' });
+  assert.deepEqual(await bannerLabels(arabic.page), [ar.accept_all, ar.reject_all, ar.customize]);
+  assert.equal(await arabic.page.locator('#consentry .cs-root').getAttribute('dir'), 'rtl');
+});
+
+test('LANG-05: navigator.languages pt-BR with languages [en, pt] gives Portuguese', async (t) => {
+  const pt = JSON.parse(readFileSync(path.join(DIST, packFile('pt')), 'utf8'));
+  const config = configIn('pt');
+  const { page } = await env.open(t, { config, lang: null }, { contextOptions: { locale: 'pt-BR' } });
+  assert.deepEqual(await bannerLabels(page), [pt.accept_all, pt.reject_all, pt.customize]);
+  assert.equal((await state(page)).language, 'pt');
+});
+
+test("the site's own ui.texts still win over a pack", async (t) => {
+  const config = configIn('de');
+  config.ui = { texts: { accept_all: { en: 'Accept everything', de: 'Alles annehmen' } } };
+  const { page } = await env.open(t, { config, lang: 'de' });
+  assert.deepEqual(await bannerLabels(page), ['Alles annehmen', 'Alle ablehnen', 'Anpassen']);
+});
+
+test('a pack that does not match its integrity value is refused: English text, one consentry:error, the widget works', async (t) => {
+  env.widget.override(`/${packFile('de')}`, { tamper: true });
+  t.after(() => env.widget.reset());
+  const { page } = await env.open(t, { config: configIn('de'), lang: 'de' });
+  assert.equal(await waitForWidget(page), 'consentry:ready', 'a degraded notice, not a failed start');
+  assert.deepEqual(await bannerLabels(page), ['Accept all', 'Reject all', 'Customize']);
+  await page.waitForFunction(() => window.__e2e.events.some((e) => e.type === 'consentry:error'));
+  const errors = await events(page, 'consentry:error');
+  assert.equal(errors.length, 1, JSON.stringify(errors));
+  assert.match(errors[0].detail.message, /^consentry: could not load the interface texts for "de" .*showing them in English$/);
+  assert.equal((await state(page)).language, 'de', 'the notice is still the German one, with English interface text');
+});
+
+test('a missing pack (HTTP 404) falls back to English the same way', async (t) => {
+  env.widget.override(`/${packFile('fr')}`, { status: 404 });
+  t.after(() => env.widget.reset());
+  const { page } = await env.open(t, { config: configIn('fr'), lang: 'fr' });
+  assert.deepEqual(await bannerLabels(page), ['Accept all', 'Reject all', 'Customize']);
+  await page.waitForFunction(() => window.__e2e.events.some((e) => e.type === 'consentry:error'));
+  const [error] = await events(page, 'consentry:error');
+  // The test server answers an overridden status without CORS headers, which the browser reports as a failed fetch.
+  assert.match(error.detail.message, /HTTP 404|Failed to fetch/);
+});
