@@ -106,6 +106,9 @@ impl Runtime {
         gating::apply(&effects.choice.decisions, &self.sinks);
         self.ui.set_applied(effects.choice.decisions);
         self.ui.set_surface(self.ui.surface().after_decision());
+        if method.layer != Layer::Api {
+            self.ui.saved();
+        }
         focus::restore(self.opener.take());
         let detail = self.with_session(|s| s.change_json(Source::Decision(method)));
         events::dispatch(EventName::Change, &detail);

@@ -46,7 +46,7 @@ impl WidgetCtx {
             match change {
                 Change::Draft => _ = draft.try_set(ui.with_draft(Decisions::clone)),
                 Change::Receipt => _ = latest_receipt.try_set(ui.latest_receipt()),
-                Change::Surface => {}
+                Change::Surface | Change::Saved => {}
             }
         });
         Self {

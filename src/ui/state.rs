@@ -22,6 +22,8 @@ pub enum Change {
     Draft,
     /// The latest receipt.
     Receipt,
+    /// The visitor's decision was saved (the status message announces it).
+    Saved,
 }
 
 type Watcher = Rc<dyn Fn(Change)>;
@@ -52,6 +54,11 @@ impl UiState {
     /// The surface showing.
     pub fn surface(&self) -> Surface {
         self.surface.get()
+    }
+
+    /// Tells watchers that a decision made in the widget was saved.
+    pub fn saved(&self) {
+        self.notify(Change::Saved);
     }
 
     /// Moves to another surface (watchers are told only of a real change).

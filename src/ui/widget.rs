@@ -13,7 +13,7 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use consentry_model::i18n;
+use consentry_model::i18n::{self, TextKey};
 use consentry_model::surface::Surface;
 
 use super::banner::{self, Banner};
@@ -70,7 +70,11 @@ impl Widget {
             }
             None => None,
         };
+        // Announces a saved decision to screen readers (WCAG 4.1.3); visually hidden.
+        let status = dom.el("div", &[("class", "cs-sr"), ("role", "status"), ("aria-live", "polite")])?;
+        root.append_child(&status)?;
         parent.append_child(&root)?;
+        let saved_text = texts.t(TextKey::ChoicesSaved);
         let shell = Rc::new(Shell {
             dom: dom.clone(),
             runtime: runtime.clone(),
@@ -83,12 +87,14 @@ impl Widget {
             loading: Cell::new(false),
         });
         let weak = Rc::downgrade(&shell);
-        let watch = runtime.ui.watch(move |change| {
-            if change == Change::Surface {
+        let watch = runtime.ui.watch(move |change| match change {
+            Change::Surface => {
                 if let Some(shell) = weak.upgrade() {
                     shell.render();
                 }
             }
+            Change::Saved => status.set_text_content(Some(&saved_text)),
+            Change::Draft | Change::Receipt => {}
         });
         shell.render();
         // A visitor who sees the banner may press Customize: have its chunk ready by then.

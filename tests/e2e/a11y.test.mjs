@@ -66,3 +66,24 @@ test('axe: floating button after a choice', async (t) => {
   await page.locator('#consentry [data-action="open-preferences"]').waitFor({ state: 'visible' });
   await audit(t, page, 'floating button');
 });
+
+test('a saved decision is announced in a status region (WCAG 4.1.3), visually hidden, in the language shown', async (t) => {
+  const { page } = await env.open(t, { config: baseConfig() });
+  await waitForBanner(page);
+  const status = page.locator('#consentry [role="status"]');
+  assert.equal(await status.getAttribute('aria-live'), 'polite');
+  assert.equal((await status.textContent()).trim(), '', 'silent before any decision');
+  await bannerButton(page, 'customize').click();
+  await dialog(page).waitFor();
+  await dialog(page).locator('[data-action="save"]').click();
+  await page.waitForFunction(() => window.__e2e.events.some((e) => e.type === 'consentry:change'));
+  assert.equal((await status.textContent()).trim(), 'Your choices have been saved.');
+  const box = await status.boundingBox();
+  assert.ok(box && box.width <= 1 && box.height <= 1, `visually hidden (${JSON.stringify(box)})`);
+  await audit(t, page, 'after Save');
+  const fr = await env.open(t, { config: baseConfig(), lang: 'fr' });
+  await waitForBanner(fr.page);
+  await bannerButton(fr.page, 'reject-all').click();
+  await fr.page.waitForFunction(() => window.__e2e.events.some((e) => e.type === 'consentry:change'));
+  assert.equal((await fr.page.locator('#consentry [role="status"]').textContent()).trim(), 'Vos choix ont été enregistrés.');
+});
