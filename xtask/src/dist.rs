@@ -200,6 +200,7 @@ pub fn run_dist(opts: &Options) -> Result<()> {
     println!("dist: put these tags first in <head> (URLs relative to the files; {}):", snippet_file.display());
     println!("{tags}");
     let packs = write_language_packs(&root, &opts.out)?;
+    crate::package::write(&opts.out, &files)?;
     sizes::print_table(&files)?;
     println!(
         "dist: {} language packs beside them (a page view fetches the one it shows, unless English), e.g.:",

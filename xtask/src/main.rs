@@ -28,6 +28,7 @@ mod glue;
 mod lint;
 mod loader;
 mod npm;
+mod package;
 mod postgres;
 mod process;
 mod setup;
