@@ -124,6 +124,21 @@ impl Session {
         Session { config: Rc::new(config), language, choice, applied, prompt, gpc }
     }
 
+    /// Puts in force a stored record that changed outside this page view (another tab decided, or
+    /// a page restored from the back/forward cache finds a newer choice), read as at start-up.
+    /// Returns the cookie patterns the new decisions refuse, or `None` when nothing changed.
+    pub fn adopt(&mut self, stored: Option<Decoded>, now: i64) -> Option<Vec<CookiePattern>> {
+        let config = (*self.config).clone();
+        let fresh = Session::start_with_gpc(config, self.language.clone(), stored, now, self.gpc.present);
+        if fresh.choice == self.choice && fresh.applied == self.applied {
+            return None;
+        }
+        let cookies = fresh.applied.cookies_to_clear(&self.config).into_iter().cloned().collect();
+        let config = Rc::clone(&self.config);
+        *self = Session { config, ..fresh };
+        Some(cookies)
+    }
+
     /// What the Global Privacy Control signal does in this page view.
     pub fn gpc(&self) -> Gpc {
         self.gpc

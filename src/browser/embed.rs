@@ -23,6 +23,7 @@ use consentry_model::surface::Surface;
 use super::api::{self, Api};
 use super::error::{document, window, BrowserError};
 use super::gating::{self, Observer};
+use super::listener::Listener;
 use super::receipts::{self, Receipts};
 use super::runtime::Runtime;
 use super::signals::Signals;
@@ -161,6 +162,7 @@ pub struct Mounted {
     view: Option<Widget>,
     _api: Api,
     _observer: Option<Observer>,
+    _sync: Vec<Listener>,
 }
 
 impl Drop for Mounted {
@@ -223,8 +225,37 @@ fn start_with(config: Config, json: &str, store: Store, sinks: Sinks, signals: S
     let observer = gating::observe(host.clone(), runtime.sinks().clone(), current)
         .map_err(|e| console::warn(&format!("content added to the page later will not be activated ({e})")))
         .ok();
+    let sync = sync_listeners(&runtime)
+        .map_err(|e| console::warn(&format!("choices made in other tabs will show here only after a reload ({e})")))
+        .unwrap_or_default();
     events::dispatch(EventName::Ready, &Value::Null);
-    Ok(Mounted { _runtime: runtime, host, view: Some(view), _api: api, _observer: observer })
+    Ok(Mounted { _runtime: runtime, host, view: Some(view), _api: api, _observer: observer, _sync: sync })
+}
+
+/// One choice for every tab: a `storage` event for the stored choice (another tab decided or
+/// withdrew) and a `pageshow` from the back/forward cache put what storage holds in force here.
+fn sync_listeners(runtime: &Rc<Runtime>) -> Result<Vec<Listener>, BrowserError> {
+    let window = window()?;
+    let weak = Rc::downgrade(runtime);
+    let storage = Listener::new(&window, "storage", move |event| {
+        let key = event.dyn_ref::<web_sys::StorageEvent>().and_then(web_sys::StorageEvent::key);
+        // `None`: the other tab cleared all of storage.
+        if key.is_none() || key.as_deref() == Some(STORAGE_KEY) {
+            if let Some(runtime) = weak.upgrade() {
+                runtime.sync();
+            }
+        }
+    })?;
+    let weak = Rc::downgrade(runtime);
+    let restored = Listener::new(&window, "pageshow", move |event| {
+        let persisted = event.dyn_ref::<web_sys::PageTransitionEvent>().is_some_and(|e| e.persisted());
+        if persisted {
+            if let Some(runtime) = weak.upgrade() {
+                runtime.sync();
+            }
+        }
+    })?;
+    Ok(vec![storage, restored])
 }
 
 /// The language the notice is shown in: the page's `lang`, then the browser's, then the default.

@@ -14,6 +14,7 @@ use consentry_model::contract::EventName;
 use consentry_model::json::Value;
 use consentry_model::record::{self, STORAGE_KEY};
 use consentry_model::session::{Session, Source};
+use consentry_model::surface::Surface;
 use consentry_model::Target;
 
 use super::receipts::Receipts;
@@ -111,6 +112,28 @@ impl Runtime {
         }
         focus::restore(self.opener.take());
         let detail = self.with_session(|s| s.change_json(Source::Decision(method)));
+        events::dispatch(EventName::Change, &detail);
+    }
+
+    /// Puts in force what storage holds now, when it changed outside this page view: another tab
+    /// decided or withdrew (a `storage` event), or the page came back from the back/forward cache.
+    /// No receipt: the tab that decided made it. Content already run stays run, as after any
+    /// withdrawal; refused cookies are deleted and newly granted content runs.
+    pub fn sync(&self) {
+        let config = self.config();
+        let stored = self.store.get(STORAGE_KEY).and_then(|raw| record::decode(&raw, &config).ok());
+        let Some(cookies) = self.session.borrow_mut().adopt(stored, platform::now()) else { return };
+        let applied = self.with_session(|s| s.applied().clone());
+        if config.integrations.any() {
+            self.signals.decided(&self.with_session(|s| s.decisions_json().to_string()));
+        }
+        cookie_jar::clear(&cookies);
+        gating::apply(&applied, &self.sinks);
+        self.ui.set_applied(applied);
+        if self.ui.surface() != Surface::Preferences {
+            self.ui.set_surface(Surface::initial(self.with_session(Session::prompt)));
+        }
+        let detail = self.with_session(|s| s.change_json(Source::Stored));
         events::dispatch(EventName::Change, &detail);
     }
 

@@ -198,3 +198,19 @@ fn gpc_records_without_the_flag_read_as_before_and_a_malformed_flag_is_corrupt()
     let extra = raw.replacen('{', "{\"other\":true,", 1);
     assert!(decode(&extra, &c).is_err());
 }
+
+#[test]
+fn a_choice_stored_by_another_tab_is_adopted_and_a_cleared_one_withdraws() {
+    let c = config();
+    let mut s = Session::start(c.clone(), "en".into(), None, NOW);
+    assert_eq!(s.adopt(None, NOW), None, "nothing changed");
+    let cookies = s.adopt(decode(&accepted_record(), &c).ok(), NOW + 1).expect("a change");
+    assert!(cookies.is_empty(), "everything is granted");
+    assert!(s.applied().granted(&t("marketing")) && s.prompt().is_none() && s.restored());
+    assert_eq!(s.adopt(decode(&accepted_record(), &c).ok(), NOW + 2), None, "the same record again");
+    // The other tab's storage was cleared: nothing optional stays granted, and the notice asks again.
+    let cookies = s.adopt(None, NOW + 3).expect("a withdrawal");
+    assert!(!cookies.is_empty());
+    assert!(!s.applied().any_optional_granted(&c));
+    assert_eq!(s.prompt(), Some(PromptReason::NoChoice));
+}

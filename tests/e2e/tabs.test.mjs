@@ -1,0 +1,87 @@
+// One choice for every tab of a site (INTEGRATIONS.md §4, SPA-05/06): a decision or a withdrawal in one tab is
+// put in force in the others (the `storage` event), without a second receipt; a page restored from the
+// back/forward cache reads storage again (`pageshow` with `persisted`).
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  useEnvironment, waitForWidget, waitForBanner, bannerButton, bannerVisible, state, runs, events, eventually,
+  expectNoPageErrors,
+} from './support/harness.mjs';
+import { baseConfig, GATED_MARKUP } from './support/config.mjs';
+import { startEndpoint } from './support/endpoint.mjs';
+
+const env = useEnvironment();
+let endpoint;
+before(async () => {
+  endpoint = await startEndpoint();
+});
+after(async () => endpoint?.close());
+
+function config() {
+  const c = baseConfig();
+  c.endpoint = endpoint.url;
+  return c;
+}
+
+async function openTwo(t) {
+  const context = await env.context(t);
+  const url = env.pageUrl({ config: config(), body: GATED_MARKUP });
+  const pages = [];
+  for (let i = 0; i < 2; i++) {
+    const page = await env.page(context);
+    await page.goto(url);
+    await waitForWidget(page);
+    await waitForBanner(page);
+    pages.push(page);
+  }
+  return pages;
+}
+
+test('a decision in one tab is in force in the other: banner gone, content run, one receipt', async (t) => {
+  const [a, b] = await openTwo(t);
+  const from = endpoint.received.length;
+  await bannerButton(a, 'accept-all').click();
+  await eventually(async () => (await state(b)).purposes.marketing === true, { message: 'the other tab adopts the choice' });
+  assert.equal(await bannerVisible(b), false, 'the other tab no longer asks');
+  await eventually(async () => (await runs(b)).includes('inline:marketing'), { message: 'gated content runs in the other tab' });
+  const [change] = await events(b, 'consentry:change');
+  assert.equal(change.detail.source, 'stored');
+  assert.equal((await state(b)).id, (await state(a)).id, 'one consent record');
+  await eventually(async () => endpoint.received.length > from, { timeout: 15_000, message: 'the receipt' });
+  await b.waitForTimeout(500);
+  assert.equal(endpoint.received.length - from, 1, 'exactly one receipt for one decision');
+  expectNoPageErrors(b);
+});
+
+test('a withdrawal in one tab withdraws in the other, and clearing storage there too', async (t) => {
+  const [a, b] = await openTwo(t);
+  await a.evaluate(() => window.consentry.acceptAll());
+  await eventually(async () => (await state(b)).purposes.analytics === true, { message: 'adopted' });
+  await a.evaluate(() => window.consentry.rejectAll());
+  await eventually(async () => (await state(b)).purposes.analytics === false, { message: 'withdrawn in the other tab' });
+  assert.equal((await state(b)).decided, true);
+  await a.evaluate(() => localStorage.clear());
+  await eventually(async () => (await state(b)).decided === false, { message: 'asked again once storage is gone' });
+  assert.equal(await bannerVisible(b), true);
+});
+
+test('a page shown again from the back/forward cache reads storage again', async (t) => {
+  const context = await env.context(t);
+  const page = await env.page(context);
+  await page.goto(env.pageUrl({ config: config(), body: GATED_MARKUP }));
+  await waitForBanner(page);
+  // A choice made elsewhere (another browser context, so no storage event reaches this page), written into
+  // this page's storage by the page itself (a document gets no storage event for its own writes); then the
+  // event the browser fires on a back/forward-cache restore (Playwright's Chromium runs without that cache,
+  // so the test dispatches it).
+  const elsewhere = await env.open(t, { config: config() });
+  await waitForBanner(elsewhere.page);
+  await elsewhere.page.evaluate(() => window.consentry.acceptAll());
+  const raw = await eventually(() => elsewhere.page.evaluate(() => localStorage.getItem('consentry')), { message: 'a record' });
+  await page.evaluate((r) => localStorage.setItem('consentry', r), raw);
+  assert.equal((await state(page)).purposes.marketing, false, 'nothing changes before the page is shown again');
+  await page.evaluate(() => window.dispatchEvent(new PageTransitionEvent('pageshow', { persisted: true })));
+  await eventually(async () => (await state(page)).purposes.marketing === true, { message: 'adopted on pageshow' });
+  assert.equal(await bannerVisible(page), false);
+});
