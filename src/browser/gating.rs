@@ -164,18 +164,25 @@ impl Drop for Observer {
     }
 }
 
-/// Watches the page for gated elements added later and applies `current()` to them, for as long as
-/// the widget's `host` element is in the page: without the widget there is no way to withdraw, so
-/// nothing new is started (fail closed).
+/// Watches the page for gated elements added later and applies `current()` to them, and keeps the
+/// widget's `host` element in the page (a page script that removes it gets it back at once: without
+/// it there would be no way to withdraw). If it cannot be put back, nothing new is started (fail
+/// closed).
 pub fn observe(
     host: Element,
     sinks: Sinks,
     current: impl Fn() -> Option<Decisions> + 'static,
 ) -> Result<Observer, BrowserError> {
     let doc = document()?;
+    let page = doc.clone();
     let callback = Closure::<dyn FnMut()>::new(move || {
+        // A single-page app that owns <body> may replace its children, the widget's host with them:
+        // put it back, first in <body>, so the notice and the persistent control never go away.
         if !host.is_connected() {
-            return;
+            let Some(body) = page.body() else { return };
+            if body.insert_before(&host, body.first_child().as_ref()).is_err() {
+                return;
+            }
         }
         if let Some(decisions) = current() {
             apply(&decisions, &sinks);

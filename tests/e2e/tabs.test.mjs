@@ -85,3 +85,30 @@ test('a page shown again from the back/forward cache reads storage again', async
   await eventually(async () => (await state(page)).purposes.marketing === true, { message: 'adopted on pageshow' });
   assert.equal(await bannerVisible(page), false);
 });
+
+test('SPA: a framework that replaces <body> keeps the notice, and content it adds after a grant runs once', async (t) => {
+  const { page } = await env.open(t, { config: config() });
+  await waitForBanner(page);
+  await page.evaluate(() => {
+    document.body.innerHTML = '<main id="app"><h1>Route 2</h1></main>';
+  });
+  await eventually(async () => page.evaluate(() => document.body.firstElementChild?.id === 'consentry'), {
+    message: 'the host is back, first in <body>',
+  });
+  assert.equal(await bannerVisible(page), true, 'the notice is still there');
+  await bannerButton(page, 'accept-all').click();
+  await eventually(async () => (await state(page)).decided, { message: 'decided' });
+  // A route change that adds a gated script after consent: it runs exactly once.
+  await page.evaluate(() => {
+    const s = document.createElement('script');
+    s.type = 'text/plain';
+    s.dataset.consent = 'analytics';
+    s.textContent = "window.__e2e.runs.push('route:analytics')";
+    document.getElementById('app').append(s);
+  });
+  await eventually(async () => (await runs(page)).includes('route:analytics'), { message: 'the late script ran' });
+  await page.evaluate(() => document.getElementById('app').append(document.createElement('p')));
+  await page.waitForTimeout(200);
+  assert.deepEqual((await runs(page)).filter((r) => r === 'route:analytics'), ['route:analytics']);
+  expectNoPageErrors(page);
+});
