@@ -8,7 +8,7 @@
 //   download of the wasm-bindgen glue `<MODULE>.js` (both next to this script, content-hashed, so
 //   they can be cached forever), and the `data-config` URL if the tag has one;
 // - defines `window.consentry` at once, as a stand-in that keeps the calls made before the module
-//   is ready (`show`, `acceptAll`, `rejectAll`, `whenReady(fn)`) and replays them in order once it
+//   is ready (`show`, `acceptAll`, `rejectAll`, `whenReady(fn)`, `rescan`) and replays them in order once it
 //   is; before that, `get(id)` is false and `state()` null (nothing is granted before the stored
 //   choice has been read). Afterwards the stand-in forwards every call to the real API;
 // - starts the widget once the module is instantiated and the page has a <body> (and the inline
@@ -302,6 +302,12 @@
       return before;
     };
   }
+  // `on('change', fn)` / `off('change', fn)`: `fn(event)` for `consentry:change`, `:ready`, `:error`.
+  function listen(method) {
+    return function (name, fn) {
+      if (/^(change|ready|error)$/.test(name) && typeof fn === 'function') document[method]('consentry:' + name, fn);
+    };
+  }
   // A page whose Trusted Types refuse this loader's policy includes the bindings script itself
   // (parser-inserted scripts are not a Trusted Types sink); that script finds the loader through this
   // hidden `_start`, which acts once, and only on such a page.
@@ -314,7 +320,11 @@
         show: later('show'),
         acceptAll: later('acceptAll'),
         rejectAll: later('rejectAll'),
-        whenReady: later('whenReady')
+        whenReady: later('whenReady'),
+        rescan: later('rescan'),
+        // The events are on `document` from the start: these need no widget.
+        on: listen('addEventListener'),
+        off: listen('removeEventListener')
       },
       '_start',
       {
@@ -361,9 +371,15 @@
   // includes itself (see `_start` above), with gated scripts unable to run.
   var policy = null;
   var refused = '';
+  // The document and every open shadow root in it (`consentry.rescan(root)` runs gated content there).
   function gated(test) {
-    var list = document.querySelectorAll('script[type="text/plain"][data-consent]');
-    for (var i = 0; i < list.length; i++) if (test(list[i])) return true;
+    var roots = [document];
+    for (var r = 0; r < roots.length; r++) {
+      var list = roots[r].querySelectorAll('script[type="text/plain"][data-consent]');
+      for (var i = 0; i < list.length; i++) if (test(list[i])) return true;
+      var all = roots[r].querySelectorAll('*');
+      for (var j = 0; j < all.length; j++) if (all[j].shadowRoot) roots.push(all[j].shadowRoot);
+    }
     return false;
   }
   if (window.trustedTypes && window.trustedTypes.createPolicy) {

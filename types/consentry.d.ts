@@ -118,7 +118,7 @@ export interface ConsentryErrorDetail {
 
 /**
  * `window.consentry`: defined as soon as `consentry.js` has run. Until the widget has started it is a
- * stand-in: `show`, `acceptAll`, `rejectAll` and `whenReady` are kept and replayed in order, `get` answers
+ * stand-in: `show`, `acceptAll`, `rejectAll`, `whenReady` and `rescan` are kept and replayed in order, `get` answers
  * `false` and `state` `null`. If the widget cannot start, the stand-in stays and the kept calls never run.
  */
 export interface ConsentryApi {
@@ -137,7 +137,19 @@ export interface ConsentryApi {
    * is reported as a `consentry:` warning and stops nothing else.
    */
   whenReady(callback: (api: ConsentryReadyApi) => void): void;
+  /**
+   * Runs the gated content inside `root` that the choice in force grants: for content the document's
+   * observer cannot see, such as a web component's shadow root. Without `root`, the whole document.
+   */
+  rescan(root?: Element | ShadowRoot | Document): void;
+  /** `document.addEventListener('consentry:' + name, listener)`, available before the widget starts. */
+  on<K extends ConsentryEventName>(name: K, listener: (event: DocumentEventMap[`consentry:${K}`]) => void): void;
+  /** Removes a listener added with `on`. */
+  off<K extends ConsentryEventName>(name: K, listener: (event: DocumentEventMap[`consentry:${K}`]) => void): void;
 }
+
+/** The events `on` and `off` take, without their `consentry:` prefix. */
+export type ConsentryEventName = 'change' | 'ready' | 'error';
 
 /** The API once the widget has started (what `whenReady` passes): `state()` is never `null`. */
 export interface ConsentryReadyApi extends ConsentryApi {

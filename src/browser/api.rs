@@ -1,7 +1,7 @@
 //! The site owner's scripting surface: `window.consentry` and `[data-consentry-open]` links.
 //!
 //! `window.consentry` is the only global the widget defines: `get(id)`, `state()`, `show()`,
-//! `acceptAll()`, `rejectAll()`, `whenReady(fn)`. Decisions made through it are recorded with the
+//! `acceptAll()`, `rejectAll()`, `whenReady(fn)`, `rescan(root?)`, `on(name, fn)`, `off(name, fn)`. Decisions made through it are recorded with the
 //! `api` layer. It replaces the loader's stand-in (which kept the calls made before the module was
 //! ready, and replays them through this object). The returned [`Api`] removes both the global and
 //! the click listener when dropped.
@@ -72,6 +72,29 @@ pub fn install(runtime: &Rc<Runtime>) -> Result<Api, BrowserError> {
         }
     };
     method(&object, "whenReady", Closure::<dyn Fn(JsValue)>::new(when_ready), &mut methods)?;
+    // `rescan(root?)`: gated content in `root` (an element, a shadow root; the document by default)
+    // that the page's observer cannot see, such as a web component's shadow DOM.
+    let r = runtime.clone();
+    method(&object, "rescan", Closure::<dyn Fn(JsValue)>::new(move |root: JsValue| r.rescan(&root)), &mut methods)?;
+    // `on(name, fn)` / `off(name, fn)`: `fn(event)` for `consentry:<name>` on `document`, as the
+    // loader's stand-in does before the widget starts.
+    for (name, add) in [("on", true), ("off", false)] {
+        let listen = move |event: JsValue, f: JsValue| {
+            let (Some(event), Some(f), Ok(doc)) = (event.as_string(), f.dyn_ref::<js_sys::Function>(), document())
+            else {
+                return;
+            };
+            if matches!(event.as_str(), "change" | "ready" | "error") {
+                let kind = format!("consentry:{event}");
+                let _ = if add {
+                    doc.add_event_listener_with_callback(&kind, f)
+                } else {
+                    doc.remove_event_listener_with_callback(&kind, f)
+                };
+            }
+        };
+        method(&object, name, Closure::<dyn Fn(JsValue, JsValue)>::new(listen), &mut methods)?;
+    }
     let r = runtime.clone();
     let selector = format!("[{ATTR_OPEN}]");
     let document = document()?;

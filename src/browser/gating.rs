@@ -28,8 +28,27 @@ use super::sinks::Sinks;
 /// Runs every waiting script and loads every waiting iframe whose purpose is granted; warns once
 /// about each element that is marked for gating but not inert (it runs without consent).
 pub fn apply(decisions: &Decisions, sinks: &Sinks) {
+    apply_in(decisions, sinks, &wasm_bindgen::JsValue::UNDEFINED);
+}
+
+/// [`apply`] to the gated elements inside `root`: an element, a shadow root, or anything else for the
+/// whole document.
+pub fn apply_in(decisions: &Decisions, sinks: &Sinks, root: &wasm_bindgen::JsValue) {
     let Ok(doc) = document() else { return };
-    for el in select(&doc, MISGATED) {
+    let query =
+        js_sys::Reflect::get(root, &"querySelectorAll".into()).ok().and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+    let select = |selector: &str| match &query {
+        Some(query) => query
+            .call1(root, &selector.into())
+            .ok()
+            .and_then(|list| list.dyn_into::<web_sys::NodeList>().ok())
+            .map(|list| {
+                (0..list.length()).filter_map(|i| list.item(i)).filter_map(|n| n.dyn_into::<Element>().ok()).collect()
+            })
+            .unwrap_or_default(),
+        None => select(&doc, selector),
+    };
+    for el in select(MISGATED) {
         let _ = el.set_attribute(ATTR_DONE, "misgated");
         let fix = if el.tag_name().eq_ignore_ascii_case("iframe") {
             "an iframe needs data-src instead of src"
@@ -38,12 +57,12 @@ pub fn apply(decisions: &Decisions, sinks: &Sinks) {
         };
         console::warn(&format!("{} runs before any consent: {fix}", describe(&el)));
     }
-    for el in select(&doc, GATED_SCRIPTS) {
+    for el in select(GATED_SCRIPTS) {
         if granted(&el, decisions) {
             activate_script(&doc, &el, sinks);
         }
     }
-    for el in select(&doc, GATED_IFRAMES) {
+    for el in select(GATED_IFRAMES) {
         if granted(&el, decisions) {
             if let Some(src) = el.get_attribute(ATTR_SRC) {
                 if loadable(&doc, &el, ATTR_SRC, &src) {

@@ -137,6 +137,13 @@ impl Runtime {
         events::dispatch(EventName::Change, &detail);
     }
 
+    /// Runs the gated content of `root` (an element or a shadow root; anything else means the
+    /// document) that the decisions in force grant.
+    pub fn rescan(&self, root: &wasm_bindgen::JsValue) {
+        let applied = self.with_session(|s| s.applied().clone());
+        gating::apply_in(&applied, &self.sinks, root);
+    }
+
     /// Accept everything.
     pub fn accept_all(&self, layer: Layer) {
         let all = self.with_session(|s| Decisions::accept_all(s.config()));

@@ -112,3 +112,34 @@ test('SPA: a framework that replaces <body> keeps the notice, and content it add
   assert.deepEqual((await runs(page)).filter((r) => r === 'route:analytics'), ['route:analytics']);
   expectNoPageErrors(page);
 });
+
+test('on/off work before the widget starts; rescan(root) runs gated content inside a shadow root', async (t) => {
+  const head = `<script>
+    window.__seen = [];
+    const early = (e) => window.__seen.push('early:' + e.detail.source);
+    window.addEventListener('DOMContentLoaded', () => {});
+    document.__early = early;
+  </script>`;
+  const afterWidget = `<script>
+    window.consentry.on('change', document.__early);
+    window.consentry.on('ready', () => window.__seen.push('ready'));
+    window.consentry.on('nonsense', () => window.__seen.push('never'));
+  </script>`;
+  const body = `<my-widget id="w"></my-widget><script>
+    const root = document.getElementById('w').attachShadow({ mode: 'open' });
+    root.innerHTML = '<script type="text/plain" data-consent="analytics">window.__e2e.runs.push(\\'shadow:analytics\\')<\\/script>';
+  </script>`;
+  const { page } = await env.open(t, { config: config(), head, afterWidget, body });
+  await waitForBanner(page);
+  await page.evaluate(() => window.consentry.acceptAll());
+  await eventually(async () => (await page.evaluate(() => window.__seen)).includes('early:api'), { message: 'the early listener' });
+  assert.deepEqual(await page.evaluate(() => window.__seen), ['ready', 'early:api']);
+  await page.evaluate(() => window.consentry.off('change', document.__early));
+  await page.evaluate(() => window.consentry.rejectAll());
+  await page.waitForTimeout(100);
+  assert.deepEqual(await page.evaluate(() => window.__seen), ['ready', 'early:api'], 'off removed it');
+  assert.ok(!(await runs(page)).includes('shadow:analytics'), 'the observer cannot see into the shadow root');
+  await page.evaluate(() => window.consentry.acceptAll());
+  await page.evaluate(() => window.consentry.rescan(document.getElementById('w').shadowRoot));
+  await eventually(async () => (await runs(page)).includes('shadow:analytics'), { message: 'rescan ran it' });
+});

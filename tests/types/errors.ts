@@ -56,3 +56,9 @@ document.addEventListener('consentry:ready', (e) => {
   // @ts-expect-error `consentry:ready` carries no detail
   console.log(e.detail.purposes);
 });
+
+// @ts-expect-error `on` takes the event name without its `consentry:` prefix
+window.consentry.on('consentry:change', () => {});
+
+// @ts-expect-error `rescan` takes a node to look in, not a selector
+window.consentry.rescan('#app');

@@ -121,3 +121,12 @@ function onChange(detail: ConsentryChangeDetail): string[] {
 document.addEventListener('consentry:change', (e) => onChange(e.detail));
 
 console.log(title, early, granted);
+
+// The helpers: `on`/`off` take the event names without their prefix, and the listener gets the event.
+const logChange = (e: CustomEvent<ConsentryChangeDetail>) => console.log(e.detail.source);
+window.consentry.on('change', logChange);
+window.consentry.off('change', logChange);
+window.consentry.on('error', (e) => console.warn(e.detail.message));
+const widgetRoot = document.querySelector('my-widget')?.shadowRoot;
+if (widgetRoot) window.consentry.rescan(widgetRoot);
+window.consentry.rescan();
