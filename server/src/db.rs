@@ -10,7 +10,7 @@
 //! * [`reads`]: receipts as the HTTP API and the commands read them;
 //! * [`tree`]: the log head, tree heads and Merkle nodes;
 //! * [`notices`]: the notice registry; [`reports`]: the audit reports made; [`scan`]: what a
-//!   report reads;
+//!   report reads; [`verifications`]: the full `verify` runs, the last of which the dashboard shows;
 //! * the appending transaction is [`crate::writer::batch`].
 
 pub mod decisions;
@@ -21,6 +21,7 @@ pub mod reads;
 pub mod reports;
 pub mod scan;
 pub mod tree;
+pub mod verifications;
 
 use std::str::FromStr;
 use std::time::Duration;

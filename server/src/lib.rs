@@ -27,7 +27,8 @@
 //!   error type the handlers return;
 //! * [`client_ip`]: which client a request is from (forwarding headers, trusted proxies);
 //! * [`notices`]: the notice registry (what each `noticeHash` stands for); [`report`]: the signed
-//!   audit report (JSON, HTML, PDF);
+//!   audit report (JSON, HTML, PDF); [`dashboard`]: the site owner's dashboard (its data and its
+//!   page);
 //! * [`export`]: auditor exports; [`secret`]: the admin token, never printed; [`time`]: the server's clock and calendar dates; [`metrics`],
 //!   [`ratelimit`]: operations;
 //! * [`listener`]: connections, their cap and timeouts;
@@ -42,6 +43,7 @@
 pub mod ack;
 pub mod chain;
 pub mod client_ip;
+pub mod dashboard;
 pub mod db;
 pub mod error;
 pub mod export;

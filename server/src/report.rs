@@ -5,7 +5,8 @@
 //! report's head, a full `verify`).
 //!
 //! * [`document`]: the report as data; the JSON report is it serialized;
-//! * [`tally`]: counting the receipts (pure); [`build`]: reading the database and the proofs;
+//! * [`tally`]: counting the receipts (pure), with [`daily`] counts for the dashboard; [`build`]:
+//!   reading the database and the proofs;
 //! * [`html`] (prints well) and [`pdf`] (krilla, an embedded DejaVu Sans) render the same data;
 //! * [`command`]: `consentry-server report` and `verify-report`.
 //!
@@ -16,6 +17,7 @@
 
 pub mod build;
 pub mod command;
+pub mod daily;
 pub mod document;
 pub mod html;
 pub mod pdf;

@@ -4,12 +4,14 @@
 //! * [`log`]: tree heads, proofs, `/.well-known/jwks.json` (public);
 //! * [`admin`]: export, rates, histories (bearer token);
 //! * [`notices`]: the notice registry; [`reports`]: audit reports (bearer token);
+//! * [`dashboard`]: the site owner's dashboard (a public page; its data behind the bearer token);
 //! * [`meta`]: `/healthz`, `/metrics`.
 //!
 //! CORS answers only the configured origins, and only on the receipt and log routes, which is all
 //! a page embedding the widget calls. Admin and operations routes send no CORS headers.
 
 pub mod admin;
+pub mod dashboard;
 pub mod log;
 pub mod meta;
 pub mod notices;
@@ -31,6 +33,7 @@ pub fn app(state: AppState) -> Router {
         .merge(admin::router(state.clone()))
         .merge(notices::router(state.clone()))
         .merge(reports::router(state.clone()))
+        .merge(dashboard::router(state.clone()))
         .merge(meta::router())
         .with_state(state)
 }

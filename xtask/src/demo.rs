@@ -4,7 +4,8 @@
 //! `post_build` hook in `Trunk.toml` (`cargo xtask dist --trunk-hook`), which writes
 //! `consentry.js` and `consentry.wasm` next to the page. Beside it runs the receipt server on
 //! <http://127.0.0.1:8787/> (SQLite file `target/demo/receipts.db`, the demo page's origin
-//! allowed), so receipts arrive, are verified and logged as the visitor decides. The demo is a
+//! allowed), so receipts arrive, are verified and logged as the visitor decides; its dashboard of
+//! those receipts is <http://127.0.0.1:8787/dashboard> (the token is printed). The demo is a
 //! list of [`Service`]s run side by side; when one stops, the others are stopped, and Ctrl-C
 //! reaches both (they share the terminal's process group).
 
@@ -42,6 +43,7 @@ pub fn run_demo() -> Result<()> {
     let services = vec![receipt_server()?, trunk_serve()];
     println!("demo: http://{ADDRESS}:{PORT}/ (Ctrl-C to stop)");
     println!("demo: receipt server http://{SERVER_ADDRESS}/ (POST /v1/receipts, GET /v1/log/sth, /metrics)");
+    println!("demo: dashboard of the demo's receipts http://{SERVER_ADDRESS}/dashboard ({})", token_hint());
     supervise(services)
 }
 
@@ -68,6 +70,15 @@ fn receipt_server() -> Result<Service> {
         );
     }
     Ok(Service { name: "consentry-server", command })
+}
+
+/// What to type into the dashboard's token form.
+fn token_hint() -> String {
+    if std::env::var_os("CONSENTRY_ADMIN_TOKEN").is_some() {
+        "admin token: your CONSENTRY_ADMIN_TOKEN".to_string()
+    } else {
+        format!("admin token: {DEMO_ADMIN_TOKEN}")
+    }
 }
 
 /// Trunk refuses to start when a `[watch] ignore` entry of `Trunk.toml` does not exist

@@ -7,7 +7,7 @@
 //! - `lint`: `cargo fmt --check` and `cargo clippy -D warnings`, native and wasm32 (see [`lint`]);
 //! - `test`: set-up, lint, native, server and browser tests, dist, end-to-end tests, fuzz replay (see [`test`]);
 //! - `fuzz [--seconds N] [TARGET...]`: run the cargo-fuzz targets of `fuzz/` and summarise (see [`fuzz`]);
-//! - `bench`: the receipt server's throughput figures (see [`bench`]);
+//! - `bench`: the receipt server's throughput and audit-report figures (see [`bench`]);
 //! - `bench-widget [--dist DIR] [--compare DIR] [--runs N] [--throttle P] [-- ARGS...]`: the widget beside
 //!   peer consent banners in headless Chromium, with the shared harness (see [`bench_widget`]);
 //! - `demo`: set-up with Trunk, then serve the demo site and the receipt server (see [`demo`]).

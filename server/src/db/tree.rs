@@ -49,6 +49,19 @@ pub async fn tree_head(db: &Db, size: u64) -> Result<Option<SignedTreeHead>, DbE
     row.as_ref().map(sth).transpose()
 }
 
+/// The log's size at the end of each UTC day on which a tree head was signed, before `to_ms`:
+/// `(day number, largest tree size signed that day)`, oldest first (the dashboard's log size).
+pub async fn sizes_by_day(db: &Db, to_ms: i64) -> Result<Vec<(i64, u64)>, DbError> {
+    let rows = sqlx::query(
+        "SELECT timestamp_ms / 86400000, MAX(tree_size) FROM tree_heads WHERE timestamp_ms < $1 \
+         GROUP BY timestamp_ms / 86400000 ORDER BY 1",
+    )
+    .bind(to_ms)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter().map(|r| Ok((r.try_get(0)?, to_u64(r.try_get(1)?, "tree size")?))).collect()
+}
+
 /// Signed tree heads after `after` (by size), oldest first, at most `limit`.
 pub async fn tree_heads_page(db: &Db, after: u64, limit: i64) -> Result<Vec<SignedTreeHead>, DbError> {
     let rows = sqlx::query("SELECT tree_size, root_hash, timestamp_ms, jws FROM tree_heads WHERE tree_size > $1 ORDER BY tree_size LIMIT $2")

@@ -12,6 +12,7 @@ use super::document::{
 };
 use super::tally::Tally;
 use crate::db::notices::{self, StoredNotice};
+use crate::db::verifications::{self, Verification};
 use crate::db::{reports, scan, tree, Db, DbError};
 use crate::keys::ServerKey;
 use crate::ledger::proof::{consistency_spans, verify_consistency};
@@ -61,24 +62,51 @@ pub enum ReportError {
     Render(String),
 }
 
+/// Whether a report runs a full `verify` of the log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verify {
+    /// Every report made by the server does (its `log.verify`).
+    Full,
+    /// `log.verify.status` is `skipped`: for the benchmark, which times the two parts apart.
+    Skip,
+}
+
 /// Builds the report on the log as it is now.
 pub async fn build(db: &Db, key: &ServerKey, request: &ReportRequest) -> Result<AuditReport, ReportError> {
-    if request.from >= request.to {
-        return Err(ReportError::Request("the period is empty: `from` must be before `to` (exclusive)".into()));
-    }
+    build_with(db, key, request, Verify::Full).await
+}
+
+/// The period's receipts `[from, to)` counted, in log order, under the latest signed tree head
+/// (returned with the counts; every receipt counted is under it). Receipts before `from` are read
+/// for their decisions only, to find withdrawals. Shared by the report and the dashboard.
+pub async fn tally(db: &Db, from: i64, to: i64) -> Result<(Tally, Option<SignedTreeHead>), DbError> {
     let head = tree::latest_tree_head(db).await?;
     let size = head.as_ref().map_or(0, |h| h.head.size);
-    let period_end = scan::tree_head_before(db, request.to.saturating_mul(1000)).await?;
-    let mut tally = Tally::new(request.from);
+    let mut tally = Tally::new(from);
     let mut after = None;
     loop {
-        let page = scan::page(db, after, size, (request.from, request.to), PAGE).await?;
+        let page = scan::page(db, after, size, (from, to), PAGE).await?;
         let Some(last) = page.last() else { break };
         after = Some(last.leaf_index);
         for r in &page {
             tally.observe(r);
         }
     }
+    Ok((tally, head))
+}
+
+/// [`build`], with or without the full `verify`.
+pub async fn build_with(
+    db: &Db,
+    key: &ServerKey,
+    request: &ReportRequest,
+    verify: Verify,
+) -> Result<AuditReport, ReportError> {
+    if request.from >= request.to {
+        return Err(ReportError::Request("the period is empty: `from` must be before `to` (exclusive)".into()));
+    }
+    let (tally, head) = tally(db, request.from, request.to).await?;
+    let period_end = scan::tree_head_before(db, request.to.saturating_mul(1000)).await?;
     let registry: HashMap<String, StoredNotice> =
         notices::all(db).await?.into_iter().map(|n| (n.notice_hash.clone(), n)).collect();
     let (notices, unknown) = split_by_registry(&tally, &registry);
@@ -87,7 +115,10 @@ pub async fn build(db: &Db, key: &ServerKey, request: &ReportRequest) -> Result<
         (Some(p), Some(h)) => Some(consistency(db, p, h).await?),
         _ => None,
     };
-    let verify = full_verify(db, key, head.as_ref()).await?;
+    let verify = match verify {
+        Verify::Full => full_verify(db, key, head.as_ref(), "report").await?,
+        Verify::Skip => VerifyOutcome::skipped(),
+    };
     Ok(AuditReport {
         chain: tally.chain(),
         controllers: tally.controllers(),
@@ -194,10 +225,17 @@ async fn consistency(db: &Db, first: &SignedTreeHead, second: &SignedTreeHead) -
     Ok(c)
 }
 
-/// `verify` of the whole log with the report's key pinned and the report's head required. If
-/// the log grew meanwhile (a live server), what it found is not conclusive either way.
-async fn full_verify(db: &Db, key: &ServerKey, head: Option<&SignedTreeHead>) -> Result<VerifyOutcome, ReportError> {
+/// `verify` of the whole log with the server's key pinned and `head` (the report's) required,
+/// recorded as run by `source` ([`crate::db::verifications`]; the dashboard shows the last one).
+/// If the log grew meanwhile (a live server), what it found is not conclusive either way.
+pub async fn full_verify(
+    db: &Db,
+    key: &ServerKey,
+    head: Option<&SignedTreeHead>,
+    source: &str,
+) -> Result<VerifyOutcome, DbError> {
     let trust = Trust { key: Some(key.public_jwk().clone()), tree_head: head.map(|h| (h.head.size, h.head.root)) };
+    let started = now_ms();
     let before = tree::head(db).await?.0;
     let report = verify_trusting(db, &trust).await?;
     let after = tree::head(db).await?.0;
@@ -208,6 +246,17 @@ async fn full_verify(db: &Db, key: &ServerKey, head: Option<&SignedTreeHead>) ->
     } else {
         "failed"
     };
+    let finished = now_ms();
+    let record = Verification {
+        finished_ms: finished,
+        source: source.to_string(),
+        tree_size: before,
+        status: status.to_string(),
+        receipts: report.receipts,
+        problem_count: report.problem_count,
+        duration_ms: u64::try_from(finished - started).unwrap_or(0),
+    };
+    verifications::record(db, &record).await?;
     Ok(VerifyOutcome {
         chain_breaks: report.chain_breaks,
         nodes: report.nodes,

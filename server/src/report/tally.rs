@@ -1,12 +1,14 @@
 //! Counting a period's receipts: a pure fold over the receipts in log order, fed by
 //! [`super::build`] page by page, in memory proportional to the principals seen (each one's
-//! granted purposes and services, to find withdrawals), not to the receipts.
+//! granted purposes and services, to find withdrawals), not to the receipts. Beside the totals
+//! it keeps the same counts per day ([`super::daily`]), which the dashboard plots.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use consentry_receipt::vocab::{Action, Layer, Method};
 use consentry_receipt::{b64, json, Receipt};
 
+use super::daily::Daily;
 use super::document::{
     ChainCounts, ControllerSeen, DecisionCounts, GpcSignals, LanguageCount, MethodCount, ReceiptRef, TargetCount,
     TargetWithdrawals, WithdrawalSeen, Withdrawals,
@@ -56,6 +58,7 @@ pub struct Tally {
     withdrawal_receipts: u64,
     withdrawing: HashSet<String>,
     examples: Vec<WithdrawalSeen>,
+    daily: Daily,
 }
 
 fn bump(map: &mut BTreeMap<String, (u64, u64)>, key: &str, granted: bool) {
@@ -118,6 +121,7 @@ impl Tally {
         for (id, on) in &decisions.services {
             bump(&mut self.services, id, *on);
         }
+        self.daily.receipt(r.consent_ts, &r.collection_method, &decisions.purposes);
         self.withdrawals(r, decisions);
         let Some(receipt) = payload(&r.jws) else {
             self.unreadable += 1;
@@ -128,7 +132,11 @@ impl Tally {
         lang.0 += 1;
         lang.1 += granted;
         lang.2 += receipt.purpose_decisions.len() as u64 - granted;
+        for p in receipt.purposes.iter().filter(|p| p.required) {
+            self.daily.required(&p.id);
+        }
         if receipt.gpc {
+            self.daily.gpc(r.consent_ts);
             self.gpc.0 += 1;
             let required = |id: &str| receipt.purposes.iter().any(|p| p.id == id && p.required);
             if receipt.purpose_decisions.iter().any(|(id, on)| *on && !required(id)) {
@@ -163,6 +171,7 @@ impl Tally {
             return;
         }
         self.withdrawal_receipts += 1;
+        self.daily.withdrawal(r.consent_ts);
         self.withdrawing.insert(r.principal.clone());
         for t in &targets {
             *self.withdrawn.entry(t.clone()).or_default() += 1;
@@ -170,6 +179,11 @@ impl Tally {
         if self.examples.len() < EXAMPLES {
             self.examples.push(WithdrawalSeen { receipt: reference(r), principal: r.principal.clone(), targets });
         }
+    }
+
+    /// The counts per day.
+    pub fn daily(&self) -> &Daily {
+        &self.daily
     }
 
     /// Distinct principals of the period.
@@ -287,5 +301,8 @@ mod tests {
         assert_eq!(d.by_method.len(), 9, "every layer:action");
         assert_eq!(d.by_method.iter().map(|m| m.receipts).sum::<u64>(), 3);
         assert_eq!(t.principals(), 2);
+        let days = &t.daily().days;
+        assert_eq!(days.len(), 1, "all on day 0");
+        assert_eq!((days[&0].receipts, days[&0].withdrawals, days[&0].purposes["analytics"]), (3, 1, (0, 3)));
     }
 }

@@ -46,8 +46,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route_layer(middleware::from_fn_with_state(state, require_admin))
 }
 
-/// The bearer-token check of every auditors' route (this router's, [`super::notices`]' and
-/// [`super::reports`]').
+/// The bearer-token check of every auditors' route (this router's, [`super::notices`]',
+/// [`super::reports`]' and the data of [`super::dashboard`]).
 pub(crate) async fn require_admin(
     State(state): State<AppState>,
     request: Request,
