@@ -26,6 +26,9 @@ mod style;
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 mod packs_table;
 
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+mod contrast;
+
 #[cfg(target_arch = "wasm32")]
 mod browser;
 #[cfg(target_arch = "wasm32")]

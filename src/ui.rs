@@ -27,6 +27,7 @@ mod split;
 pub mod state;
 mod switch;
 pub mod texts;
+mod theme;
 mod widget;
 
 pub use dom::Dom;

@@ -74,6 +74,7 @@ impl Widget {
         let status = dom.el("div", &[("class", "cs-sr"), ("role", "status"), ("aria-live", "polite")])?;
         root.append_child(&status)?;
         parent.append_child(&root)?;
+        super::theme::check(&root);
         let saved_text = texts.t(TextKey::ChoicesSaved);
         let shell = Rc::new(Shell {
             dom: dom.clone(),

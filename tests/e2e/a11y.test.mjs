@@ -87,3 +87,37 @@ test('a saved decision is announced in a status region (WCAG 4.1.3), visually hi
   await fr.page.waitForFunction(() => window.__e2e.events.some((e) => e.type === 'consentry:change'));
   assert.equal((await fr.page.locator('#consentry [role="status"]').textContent()).trim(), 'Vos choix ont été enregistrés.');
 });
+
+test("a site's theme colours below 4.5:1 are replaced by the built-in ones, with a warning; good ones are kept", async (t) => {
+  const head = `<style>#consentry { --consentry-button-bg: #ffeb3b; --consentry-button-fg: #ffffff; --consentry-fg: #202020; }</style>`;
+  const { page } = await env.open(t, { config: baseConfig(), head });
+  await waitForBanner(page);
+  const colours = await page.evaluate(() => {
+    const root = document.getElementById('consentry').shadowRoot;
+    const button = getComputedStyle(root.querySelector('[data-action="accept-all"]'));
+    const reject = getComputedStyle(root.querySelector('[data-action="reject-all"]'));
+    const text = getComputedStyle(root.querySelector('.cs-root'));
+    return { bg: button.backgroundColor, fg: button.color, rejectBg: reject.backgroundColor, text: text.color };
+  });
+  assert.deepEqual(colours, { bg: 'rgb(31, 79, 209)', fg: 'rgb(255, 255, 255)', rejectBg: 'rgb(31, 79, 209)', text: 'rgb(32, 32, 32)' });
+  const warnings = page.consoleMessages.filter((m) => m.type === 'warning' && m.text.startsWith('consentry:'));
+  assert.equal(warnings.length, 1, JSON.stringify(warnings));
+  assert.match(warnings[0].text, /--consentry-button-fg on --consentry-button-bg has a contrast of 1\.\d\d:1, below the 4\.5:1/);
+  await audit(t, page, 'replaced theme colours');
+});
+
+test('forced colours keep an edge on every button and on the switches', async (t) => {
+  const { page } = await env.open(t, { config: baseConfig() }, { contextOptions: { forcedColors: 'active' } });
+  await waitForBanner(page);
+  await bannerButton(page, 'customize').click();
+  await dialog(page).waitFor();
+  const edges = await page.evaluate(() => {
+    const root = document.getElementById('consentry').shadowRoot;
+    const width = (el) => getComputedStyle(el).borderTopWidth;
+    return {
+      button: width(root.querySelector('[role="dialog"] [data-action="save"]')),
+      switch: width(root.querySelector('[role="switch"]')),
+    };
+  });
+  assert.deepEqual(edges, { button: '2px', switch: '2px' });
+});
