@@ -13,6 +13,8 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
+use wasm_bindgen::JsCast;
+
 use consentry_model::i18n::{self, TextKey};
 use consentry_model::surface::Surface;
 
@@ -24,12 +26,14 @@ use super::state::{Change, Watch};
 use super::texts::Texts;
 use crate::browser::error::BrowserError;
 use crate::browser::events;
+use crate::browser::listener::Listener;
 use crate::browser::runtime::Runtime;
 
 /// The mounted widget; dropping it removes its views and listeners.
 pub struct Widget {
     shell: Rc<Shell>,
     _watch: Watch,
+    _unobscure: Option<Listener>,
 }
 
 impl Drop for Widget {
@@ -102,8 +106,34 @@ impl Widget {
         if runtime.banner_due() {
             split::prefetch_preferences();
         }
-        Ok(Widget { shell, _watch: watch })
+        let unobscure = unobscure_focus(&shell).ok();
+        Ok(Widget { shell, _watch: watch, _unobscure: unobscure })
     }
+}
+
+/// WCAG 2.4.11 (focus not obscured): while the banner shows, a page element that receives focus
+/// under it is scrolled up above it (the banner does not block the page, so keyboard users keep
+/// tabbing through it).
+fn unobscure_focus(shell: &Rc<Shell>) -> Result<Listener, BrowserError> {
+    let weak = Rc::downgrade(shell);
+    let document = web_sys::window().and_then(|w| w.document()).ok_or(BrowserError::Unexpected("no document"))?;
+    Listener::new(&document, "focusin", move |event: web_sys::Event| {
+        let Some(shell) = weak.upgrade() else { return };
+        let banner = shell.banner.borrow();
+        let Some(banner) = banner.as_ref().filter(|b| b.element.is_connected()) else { return };
+        let Some(target) = event.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else { return };
+        // The widget's own elements are in its shadow root: focus there shows as the host.
+        if target.id() == consentry_model::contract::HOST_ID {
+            return;
+        }
+        let (focused, cover) = (target.get_bounding_client_rect(), banner.element.get_bounding_client_rect());
+        let overlaps = focused.bottom() > cover.top() && focused.top() < cover.bottom();
+        if overlaps {
+            if let Some(window) = web_sys::window() {
+                window.scroll_by_with_x_and_y(0.0, focused.bottom() - cover.top() + 16.0);
+            }
+        }
+    })
 }
 
 impl Shell {

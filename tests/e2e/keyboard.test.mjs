@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useEnvironment, waitForBanner, focusedInWidget, state, eventually, dialog, expectNoPageErrors } from './support/harness.mjs';
-import { OPEN_LINK } from './support/config.mjs';
+import { OPEN_LINK, baseConfig } from './support/config.mjs';
 
 const env = useEnvironment();
 
@@ -54,4 +54,25 @@ test('keyboard only: customize, switch a purpose with Space, save with Enter, th
   s = await state(page);
   assert.equal(s.purposes.analytics, false);
   expectNoPageErrors(page);
+});
+
+test('WCAG 2.4.11: a page link focused under the banner is scrolled above it', async (t) => {
+  const body = `<div style="height: 2000px">tall</div>
+    <p style="position: absolute; top: calc(100vh - 60px); left: 40px; margin: 0"><a id="low" href="#x">A link near the bottom</a></p>`;
+  const { page } = await env.open(t, { config: baseConfig(), body });
+  await waitForBanner(page);
+  const covered = await page.evaluate(() => {
+    const link = document.getElementById('low').getBoundingClientRect();
+    const banner = document.getElementById('consentry').shadowRoot.querySelector('.cs-banner').getBoundingClientRect();
+    return link.bottom > banner.top;
+  });
+  assert.ok(covered, 'the test page puts the link under the banner');
+  await page.evaluate(() => document.getElementById('low').focus());
+  const after = await page.evaluate(() => {
+    const link = document.getElementById('low').getBoundingClientRect();
+    const banner = document.getElementById('consentry').shadowRoot.querySelector('.cs-banner').getBoundingClientRect();
+    return { linkBottom: link.bottom, bannerTop: banner.top, scrolled: window.scrollY };
+  });
+  assert.ok(after.linkBottom <= after.bannerTop, JSON.stringify(after));
+  assert.ok(after.scrolled > 0);
 });
