@@ -177,11 +177,12 @@ export interface ConsentryService {
 /** Presentation settings. */
 export interface ConsentryUi {
   /**
-   * Where the persistent control that reopens the preferences sits. "hidden": not shown; place elements with
-   * the data-consentry-open attribute instead.
-   * @default "bottom-left"
+   * Where the persistent control that reopens the preferences sits: "bottom-start" (left in left-to-right
+   * languages, right in Arabic and Hebrew) or "bottom-end"; "bottom-left" and "bottom-right" are kept as
+   * their aliases. "hidden": not shown; place elements with the data-consentry-open attribute instead.
+   * @default "bottom-start"
    */
-  floating_button?: "bottom-left" | "bottom-right" | "hidden" | null;
+  floating_button?: "bottom-start" | "bottom-end" | "bottom-left" | "bottom-right" | "hidden" | null;
   /**
    * Colour scheme. "auto" follows the visitor's prefers-color-scheme.
    * @default "auto"

@@ -143,10 +143,15 @@ pub struct Service {
 /// Where the persistent control sits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum FloatingButton {
-    /// Bottom left corner (the default).
+    /// Bottom corner where lines start: left in left-to-right languages, right in Arabic and Hebrew
+    /// (the default).
     #[default]
+    BottomStart,
+    /// Bottom corner where lines end.
+    BottomEnd,
+    /// `bottom-left`, kept as an alias of [`FloatingButton::BottomStart`] (it mirrors in right to left).
     BottomLeft,
-    /// Bottom right corner.
+    /// `bottom-right`, kept as an alias of [`FloatingButton::BottomEnd`].
     BottomRight,
     /// Not shown: the owner places `data-consentry-open` links instead.
     Hidden,
@@ -154,23 +159,31 @@ pub enum FloatingButton {
 
 impl FloatingButton {
     /// Every position, in the order the schema lists them.
-    pub const ALL: [FloatingButton; 3] =
-        [FloatingButton::BottomLeft, FloatingButton::BottomRight, FloatingButton::Hidden];
+    pub const ALL: [FloatingButton; 5] = [
+        FloatingButton::BottomStart,
+        FloatingButton::BottomEnd,
+        FloatingButton::BottomLeft,
+        FloatingButton::BottomRight,
+        FloatingButton::Hidden,
+    ];
 
     /// The configuration's name for it.
     pub fn name(self) -> &'static str {
         match self {
+            FloatingButton::BottomStart => "bottom-start",
+            FloatingButton::BottomEnd => "bottom-end",
             FloatingButton::BottomLeft => "bottom-left",
             FloatingButton::BottomRight => "bottom-right",
             FloatingButton::Hidden => "hidden",
         }
     }
 
-    /// The class of the persistent control (`None` when it is hidden).
+    /// The class of the persistent control (`None` when it is hidden); positions are logical, so
+    /// the control mirrors with the text direction.
     pub fn class(self) -> Option<&'static str> {
         match self {
-            FloatingButton::BottomLeft => Some("cs-floating cs-floating--left"),
-            FloatingButton::BottomRight => Some("cs-floating cs-floating--right"),
+            FloatingButton::BottomStart | FloatingButton::BottomLeft => Some("cs-floating cs-floating--start"),
+            FloatingButton::BottomEnd | FloatingButton::BottomRight => Some("cs-floating cs-floating--end"),
             FloatingButton::Hidden => None,
         }
     }

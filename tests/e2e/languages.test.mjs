@@ -102,3 +102,26 @@ test('a missing pack (HTTP 404) falls back to English the same way', async (t) =
   // The test server answers an overridden status without CORS headers, which the browser reports as a failed fetch.
   assert.match(error.detail.message, /HTTP 404|Failed to fetch/);
 });
+
+test('LANG-03: in Arabic the layout mirrors: button order, the switch thumb on the inline-start (right) side, the persistent control', async (t) => {
+  const geometry = async (lang) => {
+    const { page } = await env.open(t, { config: configIn('ar'), lang });
+    await waitForBanner(page);
+    const buttons = await Promise.all(['accept-all', 'reject-all'].map(async (a) => (await bannerButton(page, a).boundingBox()).x));
+    await bannerButton(page, 'customize').click();
+    await dialog(page).waitFor();
+    const thumb = await page.evaluate(() => {
+      const root = document.getElementById('consentry').shadowRoot;
+      const sw = root.querySelector('[role="switch"][data-purpose="analytics"]').getBoundingClientRect();
+      const th = root.querySelector('[role="switch"][data-purpose="analytics"] .cs-switch__thumb').getBoundingClientRect();
+      return { switchMid: sw.left + sw.width / 2, thumbMid: th.left + th.width / 2 };
+    });
+    await page.keyboard.press('Escape');
+    await page.evaluate(() => window.consentry.rejectAll());
+    const floating = await page.locator('#consentry .cs-floating').boundingBox();
+    const width = page.viewportSize().width;
+    return { acceptLeftOfReject: buttons[0] < buttons[1], thumbOnRight: thumb.thumbMid > thumb.switchMid, floatingOnRight: floating.x > width / 2 };
+  };
+  assert.deepEqual(await geometry('en'), { acceptLeftOfReject: true, thumbOnRight: false, floatingOnRight: false });
+  assert.deepEqual(await geometry('ar'), { acceptLeftOfReject: false, thumbOnRight: true, floatingOnRight: true });
+});
