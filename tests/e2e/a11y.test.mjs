@@ -121,3 +121,21 @@ test('forced colours keep an edge on every button and on the switches', async (t
   });
   assert.deepEqual(edges, { button: '2px', switch: '2px' });
 });
+
+for (const lang of ['de', 'fr', 'ar']) {
+  test(`axe in ${lang}, light and dark: banner, preference center and the persistent control`, async (t) => {
+    for (const theme of ['light', 'dark']) {
+      const config = { ...baseConfig(), languages: ['en', 'fr', ...(lang === 'fr' ? [] : [lang])], ui: { theme } };
+      const { page } = await env.open(t, { config, lang });
+      await waitForBanner(page);
+      await audit(t, page, `banner, ${lang}, ${theme}`);
+      await bannerButton(page, 'customize').click();
+      await dialog(page).waitFor({ state: 'visible' });
+      await page.waitForTimeout(300);
+      await audit(t, page, `preference center, ${lang}, ${theme}`);
+      await dialog(page).locator('[data-action="reject-all"]').click();
+      await page.locator('#consentry .cs-floating').waitFor();
+      await audit(t, page, `persistent control, ${lang}, ${theme}`);
+    }
+  });
+}
