@@ -11,6 +11,7 @@
 //! * [`tree`]: the log head, tree heads and Merkle nodes;
 //! * [`notices`]: the notice registry; [`reports`]: the audit reports made; [`scan`]: what a
 //!   report reads; [`verifications`]: the full `verify` runs, the last of which the dashboard shows;
+//! * [`webhooks`]: the webhook outbox and each hook's batches;
 //! * the appending transaction is [`crate::writer::batch`].
 
 pub mod decisions;
@@ -22,6 +23,7 @@ pub mod reports;
 pub mod scan;
 pub mod tree;
 pub mod verifications;
+pub mod webhooks;
 
 use std::str::FromStr;
 use std::time::Duration;

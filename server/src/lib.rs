@@ -29,6 +29,7 @@
 //! * [`notices`]: the notice registry (what each `noticeHash` stands for); [`report`]: the signed
 //!   audit report (JSON, HTML, PDF); [`dashboard`]: the site owner's dashboard (its data and its
 //!   page);
+//! * [`webhook`]: signed webhooks, from a durable outbox the log writer fills;
 //! * [`export`]: auditor exports; [`secret`]: the admin token, never printed; [`time`]: the server's clock and calendar dates; [`metrics`],
 //!   [`ratelimit`]: operations;
 //! * [`listener`]: connections, their cap and timeouts;
@@ -62,6 +63,7 @@ pub mod serve;
 pub mod state;
 pub mod time;
 pub mod verify;
+pub mod webhook;
 pub mod writer;
 
 pub use routes::app;

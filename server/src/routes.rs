@@ -5,6 +5,7 @@
 //! * [`admin`]: export, rates, histories (bearer token);
 //! * [`notices`]: the notice registry; [`reports`]: audit reports (bearer token);
 //! * [`dashboard`]: the site owner's dashboard (a public page; its data behind the bearer token);
+//! * [`webhooks`]: the webhooks' delivery state and dead letters (bearer token);
 //! * [`meta`]: `/healthz`, `/metrics`.
 //!
 //! CORS answers only the configured origins, and only on the receipt and log routes, which is all
@@ -17,6 +18,7 @@ pub mod meta;
 pub mod notices;
 pub mod receipts;
 pub mod reports;
+pub mod webhooks;
 
 use axum::http::{header, HeaderValue, Method};
 use axum::Router;
@@ -34,6 +36,7 @@ pub fn app(state: AppState) -> Router {
         .merge(notices::router(state.clone()))
         .merge(reports::router(state.clone()))
         .merge(dashboard::router(state.clone()))
+        .merge(webhooks::router(state.clone()))
         .merge(meta::router())
         .with_state(state)
 }

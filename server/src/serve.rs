@@ -74,6 +74,9 @@ pub struct ServeOptions {
     /// without it they are disabled.
     #[arg(long, env = "CONSENTRY_ADMIN_TOKEN", hide_env_values = true)]
     pub admin_token: Option<AdminToken>,
+    /// Signed webhooks (`--webhook NAME=URL`, `--webhook-secret-file NAME=PATH`, their policy).
+    #[command(flatten)]
+    pub webhooks: crate::webhook::WebhookOptions,
 }
 
 /// Why `serve` stopped with an error.
@@ -135,6 +138,7 @@ impl ServeOptions {
                 policy_versions: self.policy_versions.clone(),
                 controller_urls: self.controller_urls.clone(),
             },
+            webhooks: self.webhooks.webhooks().map_err(ServeError::Option)?,
         })
     }
 }

@@ -1,5 +1,6 @@
 //! What every request handler shares: the database, the log writer, the server key, the metrics
-//! and the settings of `serve`. Cheap to clone (one `Arc`).
+//! and the settings of `serve` (and the webhook delivery tasks it started). Cheap to clone (one
+//! `Arc`).
 
 use std::net::{IpAddr, SocketAddr};
 use std::ops::Deref;
@@ -17,6 +18,7 @@ use crate::metrics::Metrics;
 use crate::ratelimit::RateLimit;
 use crate::secret::AdminToken;
 use crate::time::now_ms;
+use crate::webhook::{self, Webhooks, Workers};
 use crate::writer::{StartError, Writer, WriterThread};
 
 /// Failed admin authentications a client may make at once...
@@ -44,6 +46,8 @@ pub struct Settings {
     pub body_timeout: Duration,
     /// The operator's allow-lists of notice hashes, policy versions, controllers (empty: any).
     pub allow: AllowList,
+    /// The webhooks ([`crate::webhook`]); none: no outbox is written. `Debug` never shows secrets.
+    pub webhooks: Webhooks,
 }
 
 impl Settings {
@@ -66,6 +70,7 @@ impl Settings {
             trusted_proxies: Vec::new(),
             body_timeout: Duration::from_secs(10),
             allow: AllowList::default(),
+            webhooks: Webhooks::default(),
         }
     }
 }
@@ -83,6 +88,8 @@ pub struct Shared {
     pub metrics: Arc<Metrics>,
     /// Settings.
     pub settings: Settings,
+    /// The webhook delivery tasks, stopped when the state is dropped.
+    pub webhooks: Workers,
 }
 
 /// The state handed to the router.
@@ -112,7 +119,18 @@ impl AppState {
     ) -> Result<(AppState, WriterThread), StartError> {
         let key = Arc::new(key);
         let metrics = Arc::new(Metrics::default());
-        let (writer, task) = Writer::spawn(&db, key.clone(), metrics.clone()).await?;
-        Ok((AppState(Arc::new(Shared { db, writer, key, metrics, settings })), task))
+        let hooks = &settings.webhooks;
+        let (writer, task, webhooks) = if hooks.hooks.is_empty() {
+            let (writer, task) = Writer::spawn(&db, key.clone(), metrics.clone()).await?;
+            (writer, task, Workers::default())
+        } else {
+            // Hooks are registered before the writer takes a receipt; their tasks start after.
+            webhook::register(&db, hooks).await.map_err(|e| StartError::Webhooks(e.to_string()))?;
+            let (commits, signal) = tokio::sync::watch::channel(0);
+            let (writer, task) = Writer::spawn_with_events(&db, key.clone(), metrics.clone(), Some(commits)).await?;
+            let workers = webhook::start(&db, hooks, signal).await.map_err(|e| StartError::Webhooks(e.to_string()))?;
+            (writer, task, workers)
+        };
+        Ok((AppState(Arc::new(Shared { db, writer, key, metrics, settings, webhooks })), task))
     }
 }

@@ -22,7 +22,7 @@ use std::sync::atomic::Ordering::Relaxed;
 use std::sync::Arc;
 use std::time::Instant;
 
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot, watch};
 
 use crate::db::{Db, DbError};
 use crate::intake::Admitted;
@@ -61,6 +61,9 @@ pub enum StartError {
     /// The database: the writer's own connection, or loading the server key.
     #[error(transparent)]
     Db(#[from] DbError),
+    /// The webhooks could not start ([`crate::webhook`]).
+    #[error("webhooks: {0}")]
+    Webhooks(String),
 }
 
 /// The writer's thread; [`WriterThread::join`] waits until its last batch is answered.
@@ -100,6 +103,18 @@ impl Writer {
         key: Arc<ServerKey>,
         metrics: Arc<Metrics>,
     ) -> Result<(Writer, WriterThread), StartError> {
+        Writer::spawn_with_events(db, key, metrics, None).await
+    }
+
+    /// [`Writer::spawn`]; with `commits`, every append also writes its webhook events
+    /// ([`crate::webhook`]) and each commit bumps the counter `commits` holds, to wake the
+    /// delivery tasks.
+    pub async fn spawn_with_events(
+        db: &Db,
+        key: Arc<ServerKey>,
+        metrics: Arc<Metrics>,
+        commits: Option<watch::Sender<u64>>,
+    ) -> Result<(Writer, WriterThread), StartError> {
         let (jobs, rx) = mpsc::channel(QUEUE);
         let (ready, connected) = oneshot::channel();
         let db = db.clone();
@@ -114,7 +129,7 @@ impl Writer {
                     match db.another(1).await {
                         Ok(own) => {
                             let _ = ready.send(Ok(()));
-                            run(own, key, metrics, rx).await;
+                            run(own, key, metrics, rx, commits).await;
                         }
                         Err(e) => drop(ready.send(Err(e.into()))),
                     }
@@ -138,11 +153,26 @@ impl Writer {
     }
 }
 
-async fn run(db: Db, key: Arc<ServerKey>, metrics: Arc<Metrics>, mut rx: mpsc::Receiver<Job>) {
+async fn run(
+    db: Db,
+    key: Arc<ServerKey>,
+    metrics: Arc<Metrics>,
+    mut rx: mpsc::Receiver<Job>,
+    commits: Option<watch::Sender<u64>>,
+) {
+    let events = commits.is_some();
+    let committed = || {
+        if let Some(c) = &commits {
+            c.send_modify(|n| *n = n.wrapping_add(1));
+        }
+    };
     let mut jobs: Vec<Job> = Vec::with_capacity(MAX_BATCH);
     while rx.recv_many(&mut jobs, MAX_BATCH).await > 0 {
         let started = Instant::now();
-        let result = append_jobs(&db, &key, &jobs).await;
+        let result = append_jobs(&db, &key, &jobs, events).await;
+        if result.is_ok() {
+            committed();
+        }
         metrics.commit_latency.observe(started.elapsed());
         match result {
             Ok(outcomes) => {
@@ -164,8 +194,9 @@ async fn run(db: Db, key: Arc<ServerKey>, metrics: Arc<Metrics>, mut rx: mpsc::R
                 metrics.batch_failures.fetch_add(1, Relaxed);
                 tracing::warn!(error = %e, receipts = jobs.len(), "append transaction failed; retrying one by one");
                 for job in jobs.drain(..) {
-                    match append_jobs(&db, &key, std::slice::from_ref(&job)).await {
+                    match append_jobs(&db, &key, std::slice::from_ref(&job), events).await {
                         Ok(mut outcomes) => {
+                            committed();
                             metrics.batches.fetch_add(1, Relaxed);
                             if let Some(outcome) = outcomes.pop() {
                                 count(&metrics, &outcome);
@@ -182,10 +213,10 @@ async fn run(db: Db, key: Arc<ServerKey>, metrics: Arc<Metrics>, mut rx: mpsc::R
 }
 
 /// One append transaction over `jobs`.
-async fn append_jobs(db: &Db, key: &ServerKey, jobs: &[Job]) -> Result<Vec<Outcome>, DbError> {
+async fn append_jobs(db: &Db, key: &ServerKey, jobs: &[Job], events: bool) -> Result<Vec<Outcome>, DbError> {
     let items: Vec<batch::Item> =
         jobs.iter().map(|j| batch::Item { admitted: &j.admitted, received_ms: j.received_ms }).collect();
-    batch::append(db, key, &items, now_ms()).await
+    batch::append_with_events(db, key, &items, now_ms(), events).await
 }
 
 /// Answers `jobs` with the failure of their transaction; nothing of theirs was acknowledged.

@@ -64,6 +64,7 @@ fn settings_and_options_never_print_the_token() {
         key_file: None,
         server_key: Some(secret.parse().unwrap()),
         admin_token: Some(secret.into()),
+        webhooks: Default::default(),
     };
     for printed in [format!("{settings:?}"), format!("{settings:#?}"), format!("{options:?}"), format!("{options:#?}")]
     {

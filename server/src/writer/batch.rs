@@ -5,7 +5,8 @@
 //! from any number of instances form one log; answer known `(principal, id)` pairs from the log
 //! (idempotency) or refuse them (409); classify each new receipt's chain link; extend the tree from the stored
 //! frontier; sign the new tree head and one ack per receipt; insert everything with one
-//! multi-row statement per table; move the head; commit. Statements per batch do not grow with
+//! multi-row statement per table (and, with webhooks, one outbox event per leaf); move the head;
+//! commit. Statements per batch do not grow with
 //! its size, which is what makes group commit pay.
 
 use std::collections::HashMap;
@@ -14,7 +15,7 @@ use sqlx::Row;
 
 pub use super::leaf::Item;
 use super::leaf::{Leaf, Tx};
-use super::rows::{insert_nodes, insert_receipts, upsert_rates};
+use super::rows::{insert_events, insert_nodes, insert_receipts, upsert_rates};
 use crate::ack::{self, Answer};
 use crate::chain::Link;
 use crate::db::params::{bind_all, Param, Placeholders};
@@ -47,6 +48,18 @@ enum Plan {
 /// The new tree head's timestamp is the latest of `now_ms`, the clock once the log head is locked,
 /// and the previous head's, so tree heads never go back in time.
 pub async fn append(db: &Db, key: &ServerKey, items: &[Item<'_>], now_ms: i64) -> Result<Vec<Outcome>, DbError> {
+    append_with_events(db, key, items, now_ms, false).await
+}
+
+/// [`append`], and with `events` one webhook event per new leaf in the outbox
+/// ([`crate::webhook`]), in the same transaction.
+pub async fn append_with_events(
+    db: &Db,
+    key: &ServerKey,
+    items: &[Item<'_>],
+    now_ms: i64,
+    events: bool,
+) -> Result<Vec<Outcome>, DbError> {
     let mut tx = match db.backend {
         Backend::Sqlite => db.pool.begin_with("BEGIN IMMEDIATE").await?,
         Backend::Postgres => db.pool.begin().await?,
@@ -117,6 +130,9 @@ pub async fn append(db: &Db, key: &ServerKey, items: &[Item<'_>], now_ms: i64) -
     insert_receipts(&mut tx, db.backend, &leaves, &answers, head.size).await?;
     insert_nodes(&mut tx, db.backend, &nodes).await?;
     upsert_rates(&mut tx, db.backend, &leaves).await?;
+    if events {
+        insert_events(&mut tx, db.backend, &leaves, &head).await?;
+    }
     sqlx::query("INSERT INTO tree_heads (tree_size, root_hash, timestamp_ms, jws) VALUES ($1, $2, $3, $4)")
         .bind(to_i64(head.size))
         .bind(head.root.to_vec())

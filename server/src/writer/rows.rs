@@ -1,4 +1,5 @@
-//! The multi-row statements of one append transaction: receipts, Merkle nodes, daily rates.
+//! The multi-row statements of one append transaction: receipts, Merkle nodes, daily rates, and
+//! webhook events.
 //! One statement per table per batch (in chunks that stay under the backends' parameter limits).
 
 use std::collections::HashMap;
@@ -8,7 +9,9 @@ use crate::ack::Answer;
 use crate::db::decisions::decisions_json;
 use crate::db::params::{bind_all, Param, Placeholders};
 use crate::db::{to_i64, Backend, DbError};
+use crate::ledger::tree_head::TreeHead;
 use crate::ledger::{Hash, NodeKey};
+use crate::webhook::event::Event;
 
 pub(super) async fn insert_receipts(
     tx: &mut Tx,
@@ -89,6 +92,37 @@ pub(super) async fn upsert_rates(tx: &mut Tx, backend: Backend, leaves: &[Leaf<'
             .iter()
             .flat_map(|((day, p), (g, r))| {
                 [Param::Int(*day), Param::Text(p.to_string()), Param::Int(*g), Param::Int(*r)]
+            })
+            .collect();
+        bind_all(sqlx::query(&sql), params).execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// One outbox event per new leaf ([`crate::webhook`]), written only when `serve` has webhooks.
+pub(super) async fn insert_events(
+    tx: &mut Tx,
+    backend: Backend,
+    leaves: &[Leaf<'_>],
+    head: &TreeHead,
+) -> Result<(), DbError> {
+    for chunk in leaves.chunks(300) {
+        let sql = format!(
+            "INSERT INTO webhook_events (leaf_index, event, created_ms) VALUES {}",
+            Placeholders::new(backend).groups(chunk.len(), 3)
+        );
+        let params = chunk
+            .iter()
+            .flat_map(|leaf| {
+                let r = &leaf.item.admitted.receipt;
+                let event = Event::new(
+                    r,
+                    leaf.link.as_str(),
+                    leaf.index,
+                    leaf.item.received_ms,
+                    (head.size, head.timestamp_ms),
+                );
+                [Param::Int(to_i64(leaf.index)), Param::Text(event.to_json()), Param::Int(head.timestamp_ms)]
             })
             .collect();
         bind_all(sqlx::query(&sql), params).execute(&mut **tx).await?;

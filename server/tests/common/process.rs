@@ -24,9 +24,15 @@ impl Server {
     /// Like [`Server::start`], with the log filter `filter` and the log (standard error) going to
     /// `log`.
     pub async fn start_logging(binary: &str, database: &str, filter: &str, log: Stdio) -> Server {
+        Server::start_with(binary, database, filter, log, &[]).await
+    }
+
+    /// Like [`Server::start_logging`], with more `serve` options.
+    pub async fn start_with(binary: &str, database: &str, filter: &str, log: Stdio, extra: &[String]) -> Server {
         let port = TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free port").port();
         let child = Command::new(binary)
             .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--database", database, "--rate-limit", "0"])
+            .args(extra)
             .env("CONSENTRY_LOG", filter)
             .env("CONSENTRY_ADMIN_TOKEN", "test-admin-token-0123456789abcdef0123")
             .stdout(Stdio::null())
