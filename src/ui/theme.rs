@@ -36,10 +36,11 @@ pub fn check(root: &web_sys::HtmlElement) {
         let ratio = contrast::ratio(fg, bg);
         if ratio < pair.min {
             console::warn(&format!(
-                "the theme's {}{} has a contrast of {ratio:.2}:1, below the {}:1 WCAG 2.2 asks for (1.4.3): the widget uses its built-in colours for them",
+                "the theme's {}{} has a contrast of {}:1, below the {}:1 WCAG 2.2 asks for (1.4.3): the widget uses its built-in colours for them",
                 pair.names,
                 if dark { " (dark)" } else { "" },
-                pair.min
+                contrast::show(ratio),
+                contrast::show(pair.min)
             ));
             replaced.push(pair);
         }
