@@ -184,6 +184,12 @@ export interface ConsentryUi {
    */
   floating_button?: "bottom-start" | "bottom-end" | "bottom-left" | "bottom-right" | "hidden" | null;
   /**
+   * How the banner sits on the page. "non-blocking": a labelled region, the page stays usable behind it.
+   * "blocking": a modal dialog, the rest of the page inert and focus kept in the banner until a choice.
+   * @default "non-blocking"
+   */
+  mode?: "non-blocking" | "blocking" | null;
+  /**
    * Colour scheme. "auto" follows the visitor's prefers-color-scheme.
    * @default "auto"
    */

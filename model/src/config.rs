@@ -189,6 +189,29 @@ impl FloatingButton {
     }
 }
 
+/// How the banner sits on the page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum BannerMode {
+    /// A labelled region: the page stays usable and scrollable behind it (the default).
+    #[default]
+    NonBlocking,
+    /// A modal dialog: the rest of the page is `inert` and focus stays in the banner until a choice.
+    Blocking,
+}
+
+impl BannerMode {
+    /// Every mode, in the order the schema lists them.
+    pub const ALL: [BannerMode; 2] = [BannerMode::NonBlocking, BannerMode::Blocking];
+
+    /// The configuration's name for it.
+    pub fn name(self) -> &'static str {
+        match self {
+            BannerMode::NonBlocking => "non-blocking",
+            BannerMode::Blocking => "blocking",
+        }
+    }
+}
+
 /// Colour scheme.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Theme {
@@ -231,6 +254,8 @@ pub struct UiConfig {
     pub floating_button: FloatingButton,
     /// Colour scheme.
     pub theme: Theme,
+    /// How the banner sits on the page.
+    pub mode: BannerMode,
     /// The owner's overrides of interface strings.
     pub texts: Vec<(TextKey, Text)>,
     /// The language pack of the language shown, once the widget has fetched it (not part of the
@@ -522,13 +547,16 @@ fn one_of<T: Copy>(text: &str, all: &[T], name: fn(T) -> &'static str, path: imp
 fn parse_ui(root: &Obj, languages: &[String]) -> Result<UiConfig> {
     let mut ui = UiConfig::default();
     if let Some(v) = root.get("ui") {
-        let o = Obj::new(v, root.path_of("ui"), &["floating_button", "theme", "texts"])?;
+        let o = Obj::new(v, root.path_of("ui"), &["floating_button", "theme", "mode", "texts"])?;
         if let Some(pos) = o.opt_string("floating_button")? {
             ui.floating_button =
                 one_of(&pos, &FloatingButton::ALL, FloatingButton::name, || o.path_of("floating_button"))?;
         }
         if let Some(theme) = o.opt_string("theme")? {
             ui.theme = one_of(&theme, &Theme::ALL, Theme::name, || o.path_of("theme"))?;
+        }
+        if let Some(mode) = o.opt_string("mode")? {
+            ui.mode = one_of(&mode, &BannerMode::ALL, BannerMode::name, || o.path_of("mode"))?;
         }
         if let Some(texts) = o.get("texts") {
             let tp = o.path_of("texts");

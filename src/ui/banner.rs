@@ -6,7 +6,10 @@
 
 use std::rc::Rc;
 
+use wasm_bindgen::JsCast;
+
 use consentry_model::choice::Layer;
+use consentry_model::config::BannerMode;
 use consentry_model::contract::{UiAction, ATTR_ACTION};
 use consentry_model::i18n::TextKey;
 
@@ -28,10 +31,23 @@ pub struct Banner {
 /// only the visitor's own click counts, see `gesture.rs`), and the runtime call it makes.
 type Button = (UiAction, TextKey, bool, fn(&Runtime));
 
-/// Builds the banner of `texts`, its buttons calling `runtime`.
+/// Builds the banner of `texts`, its buttons calling `runtime`: a labelled region, or in the
+/// blocking mode a modal dialog that keeps Tab and Shift+Tab among its own controls.
 pub fn build(dom: &Dom, texts: &Texts, runtime: &Rc<Runtime>) -> Result<Banner, BrowserError> {
-    let section =
-        dom.el("section", &[("class", "cs-banner"), ("role", "region"), ("aria-labelledby", "cs-banner-title")])?;
+    let blocking = texts.config().ui.mode == BannerMode::Blocking;
+    let section = if blocking {
+        dom.el(
+            "section",
+            &[
+                ("class", "cs-banner cs-banner--blocking"),
+                ("role", "dialog"),
+                ("aria-modal", "true"),
+                ("aria-labelledby", "cs-banner-title"),
+            ],
+        )?
+    } else {
+        dom.el("section", &[("class", "cs-banner"), ("role", "region"), ("aria-labelledby", "cs-banner-title")])?
+    };
     let list = dom.el("ul", &[("class", "cs-list")])?;
     for purpose in &texts.config().purposes {
         let item = dom.el("li", &[])?;
@@ -73,7 +89,35 @@ pub fn build(dom: &Dom, texts: &Texts, runtime: &Rc<Runtime>) -> Result<Banner, 
             &actions,
         ],
     )?;
+    if blocking {
+        let dialog = section.clone();
+        listeners.push(Listener::new(&section, "keydown", move |event| {
+            if let Some(key) = event.dyn_ref::<web_sys::KeyboardEvent>() {
+                if key.key() == "Tab" {
+                    keep_tab_inside(key, &dialog);
+                }
+            }
+        })?);
+    }
     Ok(Banner { element: section, _listeners: listeners })
+}
+
+/// Tab from the last control goes to the first, Shift+Tab from the first to the last.
+fn keep_tab_inside(event: &web_sys::KeyboardEvent, dialog: &web_sys::HtmlElement) {
+    let Ok(list) = dialog.query_selector_all("button, a[href]") else { return };
+    let items: Vec<web_sys::HtmlElement> =
+        (0..list.length()).filter_map(|i| list.item(i)).filter_map(|n| n.dyn_into().ok()).collect();
+    let (Some(first), Some(last)) = (items.first(), items.last()) else { return };
+    let root = dialog.get_root_node().dyn_into::<web_sys::ShadowRoot>().ok();
+    let active = root.and_then(|r| r.active_element());
+    let at = |el: &web_sys::HtmlElement| active.as_ref().is_some_and(|a| a == el.unchecked_ref::<web_sys::Element>());
+    if event.shift_key() && at(first) {
+        event.prevent_default();
+        let _ = last.focus();
+    } else if !event.shift_key() && at(last) {
+        event.prevent_default();
+        let _ = first.focus();
+    }
 }
 
 /// A button of the widget: every button shares one class, so accept and reject cannot be styled apart.

@@ -15,6 +15,7 @@ use std::rc::Rc;
 
 use wasm_bindgen::JsCast;
 
+use consentry_model::config::BannerMode;
 use consentry_model::i18n::{self, TextKey};
 use consentry_model::surface::Surface;
 
@@ -40,6 +41,7 @@ impl Drop for Widget {
     fn drop(&mut self) {
         self.shell.opening.set(self.shell.opening.get().wrapping_add(1));
         self.shell.close_preferences();
+        self.shell.block_page(false);
         self.shell.root.remove();
     }
 }
@@ -55,6 +57,8 @@ struct Shell {
     preferences: RefCell<Option<PrefsView>>,
     /// Counts the times the preference center was left: a view that arrives for an earlier opening is dropped.
     opening: Cell<u32>,
+    /// The page's elements the blocking banner made inert.
+    inert: RefCell<Vec<web_sys::Element>>,
     loading: Cell<bool>,
 }
 
@@ -89,6 +93,7 @@ impl Widget {
             floating,
             preferences: RefCell::new(None),
             opening: Cell::new(0),
+            inert: RefCell::new(Vec::new()),
             loading: Cell::new(false),
         });
         let weak = Rc::downgrade(&shell);
@@ -146,8 +151,14 @@ impl Shell {
             self.close_preferences();
         }
         match surface {
-            Surface::Banner => self.show_banner(true),
-            Surface::Closed => self.show_banner(false),
+            Surface::Banner => {
+                self.show_banner(true);
+                self.block_page(true);
+            }
+            Surface::Closed => {
+                self.show_banner(false);
+                self.block_page(false);
+            }
             Surface::Preferences if self.preferences.borrow().is_some() => self.show_banner(false),
             Surface::Preferences => {
                 self.show_banner(self.runtime.banner_due());
@@ -158,6 +169,39 @@ impl Shell {
         }
         if let Some(floating) = &self.floating {
             floating.show(surface == Surface::Closed);
+        }
+    }
+
+    /// In the blocking mode, makes the rest of the page `inert` while the banner shows (and moves
+    /// focus into it), and gives the page back when it goes; elements the page had made inert stay so.
+    fn block_page(&self, blocked: bool) {
+        if self.texts.config().ui.mode != BannerMode::Blocking {
+            return;
+        }
+        let mut inert = self.inert.borrow_mut();
+        if !blocked {
+            for el in inert.drain(..) {
+                let _ = el.remove_attribute("inert");
+            }
+            return;
+        }
+        if !inert.is_empty() {
+            return;
+        }
+        let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) else { return };
+        let children = body.children();
+        for el in (0..children.length()).filter_map(|i| children.item(i)) {
+            if el.id() != consentry_model::contract::HOST_ID
+                && !el.has_attribute("inert")
+                && el.set_attribute("inert", "").is_ok()
+            {
+                inert.push(el);
+            }
+        }
+        if let Some(first) =
+            self.banner.borrow().as_ref().and_then(|b| b.element.query_selector("button").ok().flatten())
+        {
+            let _ = first.unchecked_into::<web_sys::HtmlElement>().focus();
         }
     }
 

@@ -139,3 +139,9 @@ for (const lang of ['de', 'fr', 'ar']) {
     }
   });
 }
+
+test('axe: the blocking mode banner (a modal dialog over an inert page)', async (t) => {
+  const { page } = await env.open(t, { config: { ...baseConfig(), ui: { mode: 'blocking' } } });
+  await waitForBanner(page);
+  await audit(t, page, 'blocking banner');
+});

@@ -76,3 +76,25 @@ test('WCAG 2.4.11: a page link focused under the banner is scrolled above it', a
   assert.ok(after.linkBottom <= after.bannerTop, JSON.stringify(after));
   assert.ok(after.scrolled > 0);
 });
+
+test('blocking mode: a modal banner, the page inert behind it, Tab kept inside, the page given back after a choice', async (t) => {
+  const config = { ...baseConfig(), ui: { mode: 'blocking' } };
+  const body = '<a id="page-link" href="#x">A page link</a><aside id="own" inert>already inert</aside>';
+  const { page } = await env.open(t, { config, body });
+  await waitForBanner(page);
+  const banner = page.locator('#consentry .cs-banner');
+  assert.equal(await banner.getAttribute('role'), 'dialog');
+  assert.equal(await banner.getAttribute('aria-modal'), 'true');
+  assert.equal(await page.evaluate(() => document.querySelector('main').inert), true, 'the page is inert');
+  assert.ok(await focusedInWidget(page), 'focus moved into the banner');
+  for (let i = 0; i < 12; i++) {
+    await page.keyboard.press(i % 3 === 2 ? 'Shift+Tab' : 'Tab');
+    assert.ok(await focusedInWidget(page), `Tab ${i} stays in the banner`);
+  }
+  await page.locator('#consentry .cs-banner [data-action="reject-all"]').focus();
+  await page.keyboard.press('Enter');
+  await eventually(async () => (await state(page)).decided, { message: 'decided' });
+  assert.equal(await page.evaluate(() => document.querySelector('main').inert), false, 'the page is given back');
+  assert.equal(await page.evaluate(() => document.getElementById('own').inert), true, 'what the page made inert stays so');
+  expectNoPageErrors(page);
+});

@@ -77,6 +77,13 @@ fn the_enums_are_the_parsers() {
         assert_eq!(c.ui.theme, t);
     }
     assert!(parses(|v| v["ui"]["theme"] = json!("sepia")).is_err());
+    let mode = non_null(&ui["mode"]);
+    assert_eq!(names(&mode["enum"]), BannerMode::ALL.map(|m| m.name().to_string()));
+    assert_eq!(ui["mode"]["default"], json!(BannerMode::default().name()));
+    for m in BannerMode::ALL {
+        assert_eq!(parses(|v| v["ui"]["mode"] = json!(m.name())).unwrap().ui.mode, m);
+    }
+    assert!(parses(|v| v["ui"]["mode"] = json!("modal")).is_err());
 }
 
 #[test]

@@ -253,12 +253,13 @@ export async function waitForWidget(page, timeout = 15_000) {
 
 /** A button of the banner (first layer), i.e. not inside the preference center. */
 export function bannerButton(page, action) {
-  return page.locator(`${HOST} [data-action="${action}"]:not([role="dialog"] *)`);
+  // `.cs-banner`: in the blocking mode the banner is a dialog too.
+  return page.locator(`${HOST} .cs-banner [data-action="${action}"]`);
 }
 
 /** The preference center. */
 export function dialog(page) {
-  return page.locator(`${HOST} [role="dialog"]`);
+  return page.locator(`${HOST} .cs-dialog[role="dialog"]`);
 }
 
 export function dialogButton(page, action) {
