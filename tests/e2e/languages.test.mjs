@@ -2,16 +2,23 @@
 // compiled into the module; any other language shown is one pack, fetched beside the loader with the integrity
 // value built into the module.
 
-import { test } from 'node:test';
+import { test, before, after } from 'node:test';
+import * as jose from 'jose';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
-  useEnvironment, waitForWidget, waitForBanner, bannerButton, dialog, state, events, expectNoPageErrors, DIST,
+  useEnvironment, waitForWidget, waitForBanner, bannerButton, dialog, state, events, expectNoPageErrors, eventually, DIST,
 } from './support/harness.mjs';
 import { baseConfig } from './support/config.mjs';
+import { startEndpoint } from './support/endpoint.mjs';
 
 const env = useEnvironment();
+let endpoint;
+before(async () => {
+  endpoint = await startEndpoint();
+});
+after(async () => endpoint?.close());
 
 function configIn(...languages) {
   const config = baseConfig();
@@ -45,6 +52,20 @@ test('LANG-02: German from <html lang>: the banner, the root lang and the receip
   assert.deepEqual(packRequests(env.widget, since), [`/${packFile('de')}`], 'LANG-06: one pack per page view');
   assert.deepEqual(await events(page, 'consentry:error'), []);
   expectNoPageErrors(page);
+});
+
+test('LANG-02: the receipt of a German notice records the language shown', async (t) => {
+  const config = configIn('de');
+  config.endpoint = endpoint.url;
+  const from = endpoint.received.length;
+  const { page } = await env.open(t, { config, lang: 'de' });
+  await waitForBanner(page);
+  await bannerButton(page, 'accept-all').click();
+  const post = await eventually(() => endpoint.received.length > from && endpoint.received[from], { timeout: 15_000, message: 'the receipt' });
+  const { payload } = await jose.compactVerify(post.body, jose.EmbeddedJWK, { algorithms: ['ES256'] });
+  const receipt = JSON.parse(new TextDecoder().decode(payload));
+  assert.equal(receipt.language, 'de');
+  assert.equal(receipt.collectionMethod, 'banner:accept-all');
 });
 
 test('LANG-06: an English page fetches no pack at all', async (t) => {
