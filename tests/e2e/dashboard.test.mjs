@@ -12,10 +12,7 @@
 
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
+import { mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import {
   useEnvironment,
@@ -31,55 +28,22 @@ import {
   expectNoPageErrors,
 } from './support/harness.mjs';
 import { baseConfig } from './support/config.mjs';
+import { SERVER_BIN, startReceiptServer } from './support/receipt-server.mjs';
 
 const env = useEnvironment();
-const BIN = process.env.CONSENTRY_SERVER_BIN ?? path.join(ROOT, 'target', 'debug', 'consentry-server');
+const BIN = SERVER_BIN;
 const TOKEN = 'e2e-dashboard-admin-token-0123456789-abcdefghij';
 const SCREENSHOT = path.join(ROOT, 'server', 'docs', 'dashboard.png');
 const DAY_MS = 86_400_000;
 let server;
 let base;
-let dir;
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function startServer() {
-  if (!existsSync(BIN)) {
-    throw new Error(`the receipt server binary is missing at ${BIN}: run \`cargo build -p consentry-server\` (or set CONSENTRY_SERVER_BIN)`);
-  }
-  dir = mkdtempSync(path.join(os.tmpdir(), 'consentry-e2e-dashboard-'));
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  const database = `sqlite:${path.join(dir, 'receipts.db')}`;
-  server = spawn(BIN, ['serve', '--listen', `127.0.0.1:${port}`, '--database', database, '--allow-origin', env.site.origin], {
-    env: { ...process.env, CONSENTRY_ADMIN_TOKEN: TOKEN },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  server.output = '';
-  server.stdout.on('data', (d) => (server.output += d));
-  server.stderr.on('data', (d) => (server.output += d));
-  await eventually(async () => (await fetch(`${base}/healthz`).catch(() => null))?.ok, {
-    timeout: 20_000,
-    message: `consentry-server to answer /healthz (output so far: ${server.output})`,
-  });
+  server = await startReceiptServer({ token: TOKEN, allowOrigin: env.site.origin, name: 'dashboard' });
+  ({ base } = server);
 }
 
-after(async () => {
-  if (server && server.exitCode === null) {
-    server.kill('SIGTERM');
-    await new Promise((r) => server.once('exit', r));
-  }
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+after(async () => server?.stop());
 
 /** Midnight UTC today, minus `days`, plus `hours`. */
 const dayAt = (days, hours) => new Date(Math.floor(Date.now() / DAY_MS) * DAY_MS - days * DAY_MS + hours * 3_600_000);

@@ -10,62 +10,28 @@
 
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as jose from 'jose';
-import { useEnvironment, ROOT, waitForBanner, bannerButton, floatingButton, dialogButton, state, eventually, expectNoPageErrors } from './support/harness.mjs';
+import { useEnvironment, waitForBanner, bannerButton, floatingButton, dialogButton, state, eventually, expectNoPageErrors } from './support/harness.mjs';
 import { baseConfig } from './support/config.mjs';
+import { SERVER_BIN, startReceiptServer } from './support/receipt-server.mjs';
 
 const env = useEnvironment();
-const BIN = process.env.CONSENTRY_SERVER_BIN ?? path.join(ROOT, 'target', 'debug', 'consentry-server');
+const BIN = SERVER_BIN;
 const TOKEN = 'e2e-report-admin-token-0123456789-abcdefghij';
 let server;
 let base;
 let dir;
 let database;
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 async function startServer() {
-  if (!existsSync(BIN)) {
-    throw new Error(`the receipt server binary is missing at ${BIN}: run \`cargo build -p consentry-server\` (or set CONSENTRY_SERVER_BIN)`);
-  }
-  dir = mkdtempSync(path.join(os.tmpdir(), 'consentry-e2e-report-'));
-  database = `sqlite:${path.join(dir, 'receipts.db')}`;
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  server = spawn(BIN, ['serve', '--listen', `127.0.0.1:${port}`, '--database', database, '--allow-origin', env.site.origin], {
-    env: { ...process.env, CONSENTRY_ADMIN_TOKEN: TOKEN },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  server.output = '';
-  server.stdout.on('data', (d) => (server.output += d));
-  server.stderr.on('data', (d) => (server.output += d));
-  await eventually(async () => (await fetch(`${base}/healthz`).catch(() => null))?.ok, {
-    timeout: 20_000,
-    message: `consentry-server to answer /healthz (output so far: ${server.output})`,
-  });
+  server = await startReceiptServer({ token: TOKEN, allowOrigin: env.site.origin, name: 'report' });
+  ({ base, dir, database } = server);
 }
 
-after(async () => {
-  if (server && server.exitCode === null) {
-    server.kill('SIGTERM');
-    await new Promise((r) => server.once('exit', r));
-  }
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+after(async () => server?.stop());
 
 /// Verifies a detached JWS over `bytes` with jose: the payload goes back between the dots.
 async function verifyDetached(signature, bytes, jwks) {
