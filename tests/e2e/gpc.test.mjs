@@ -2,7 +2,7 @@
 // browser sends it: the `Sec-GPC: 1` header and `navigator.globalPrivacyControl`, set by an init script that
 // reads a per-context switch (so one context can have a stored choice made without the signal, then the signal).
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as jose from 'jose';
 import {
@@ -10,14 +10,10 @@ import {
   state, stored, runs, waitForChange, eventually, expectNoPageErrors, events,
 } from './support/harness.mjs';
 import { baseConfig, GATED_MARKUP } from './support/config.mjs';
-import { startEndpoint } from './support/endpoint.mjs';
+import { useEndpoint } from './support/endpoint.mjs';
 
 const env = useEnvironment();
-let endpoint;
-before(async () => {
-  endpoint = await startEndpoint();
-});
-after(async () => endpoint?.close());
+const endpoint = useEndpoint();
 
 /** `marketing` is a sale/share purpose; `jurisdiction` and `gpc` as given. */
 function gpcConfig(jurisdiction, gpc) {

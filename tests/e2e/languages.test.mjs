@@ -2,7 +2,7 @@
 // compiled into the module; any other language shown is one pack, fetched beside the loader with the integrity
 // value built into the module.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import * as jose from 'jose';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -11,14 +11,10 @@ import {
   useEnvironment, waitForWidget, waitForBanner, bannerButton, dialog, state, events, expectNoPageErrors, eventually, DIST,
 } from './support/harness.mjs';
 import { baseConfig } from './support/config.mjs';
-import { startEndpoint } from './support/endpoint.mjs';
+import { useEndpoint } from './support/endpoint.mjs';
 
 const env = useEnvironment();
-let endpoint;
-before(async () => {
-  endpoint = await startEndpoint();
-});
-after(async () => endpoint?.close());
+const endpoint = useEndpoint();
 
 function configIn(...languages) {
   const config = baseConfig();

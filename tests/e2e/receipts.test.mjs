@@ -2,13 +2,13 @@
 // WebCrypto, key in IndexedDB) and POSTed to a real HTTP endpoint, where an independent JOSE
 // implementation (npm `jose`, EmbeddedJWK) verifies it.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import * as jose from 'jose';
 import { useEnvironment, waitForBanner, bannerButton, dialogButton, floatingButton, dialog, state, eventually, expectNoPageErrors, waitForWidget } from './support/harness.mjs';
 import { baseConfig } from './support/config.mjs';
-import { startEndpoint } from './support/endpoint.mjs';
+import { useEndpoint } from './support/endpoint.mjs';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020.js';
@@ -20,11 +20,7 @@ const validatePayload = new Ajv2020({ allErrors: true, strict: true }).compile(
 );
 
 const env = useEnvironment();
-let endpoint;
-before(async () => {
-  endpoint = await startEndpoint();
-});
-after(async () => endpoint?.close());
+const endpoint = useEndpoint();
 
 function configWithEndpoint() {
   const c = baseConfig();

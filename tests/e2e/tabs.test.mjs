@@ -2,21 +2,17 @@
 // put in force in the others (the `storage` event), without a second receipt; a page restored from the
 // back/forward cache reads storage again (`pageshow` with `persisted`).
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   useEnvironment, waitForWidget, waitForBanner, bannerButton, bannerVisible, state, runs, events, eventually,
   expectNoPageErrors,
 } from './support/harness.mjs';
 import { baseConfig, GATED_MARKUP } from './support/config.mjs';
-import { startEndpoint } from './support/endpoint.mjs';
+import { useEndpoint } from './support/endpoint.mjs';
 
 const env = useEnvironment();
-let endpoint;
-before(async () => {
-  endpoint = await startEndpoint();
-});
-after(async () => endpoint?.close());
+const endpoint = useEndpoint();
 
 function config() {
   const c = baseConfig();

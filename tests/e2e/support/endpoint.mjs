@@ -4,6 +4,7 @@
 // POST with another status (`setStatus(409)`; `setStatus(null)` restores 201).
 
 import http from 'node:http';
+import { before, after } from 'node:test';
 
 export async function startEndpoint() {
   const received = [];
@@ -62,4 +63,15 @@ export async function startEndpoint() {
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * Registers `before`/`after` hooks for the current test file that start an endpoint and close it, and
+ * returns the object they fill in (its `url`, `received` and controls), as `useEnvironment()` does.
+ */
+export function useEndpoint() {
+  const endpoint = {};
+  before(async () => Object.assign(endpoint, await startEndpoint()));
+  after(async () => endpoint.close?.());
+  return endpoint;
 }
