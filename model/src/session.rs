@@ -98,6 +98,10 @@ impl Session {
 
     /// [`Session::start`] in a browser that sends a Global Privacy Control signal (`gpc`) or not.
     pub fn start_with_gpc(config: Config, language: String, stored: Option<Decoded>, now: i64, gpc: bool) -> Session {
+        Self::start_shared(Rc::new(config), language, stored, now, gpc)
+    }
+
+    fn start_shared(config: Rc<Config>, language: String, stored: Option<Decoded>, now: i64, gpc: bool) -> Session {
         let (choice, asked) = match stored {
             Some(d) => (Some(d.choice), d.asked),
             None => (None, Vec::new()),
@@ -121,21 +125,20 @@ impl Session {
         // The signal is the visitor's answer: the banner does not ask while it applies.
         let prompt = if applies { None } else { prompt };
         let gpc = Gpc { present: gpc, applies, overridden, conflict };
-        Session { config: Rc::new(config), language, choice, applied, prompt, gpc }
+        Session { config, language, choice, applied, prompt, gpc }
     }
 
     /// Puts in force a stored record that changed outside this page view (another tab decided, or
     /// a page restored from the back/forward cache finds a newer choice), read as at start-up.
     /// Returns the cookie patterns the new decisions refuse, or `None` when nothing changed.
     pub fn adopt(&mut self, stored: Option<Decoded>, now: i64) -> Option<Vec<CookiePattern>> {
-        let config = (*self.config).clone();
-        let fresh = Session::start_with_gpc(config, self.language.clone(), stored, now, self.gpc.present);
+        let config = Rc::clone(&self.config);
+        let fresh = Session::start_shared(config, self.language.clone(), stored, now, self.gpc.present);
         if fresh.choice == self.choice && fresh.applied == self.applied {
             return None;
         }
         let cookies = fresh.applied.cookies_to_clear(&self.config).into_iter().cloned().collect();
-        let config = Rc::clone(&self.config);
-        *self = Session { config, ..fresh };
+        *self = fresh;
         Some(cookies)
     }
 

@@ -95,13 +95,14 @@ pub fn boot(
         let mut pack_error = None;
         let started = match load(config_url, pending).await {
             Ok((mut config, json)) => {
-                if let Some(tag) = config.needs_pack(&language_of(&config)) {
+                let language = language_of(&config);
+                if let Some(tag) = config.needs_pack(&language) {
                     match packs::fetch(tag, security.as_ref()).await {
                         Ok(pack) => config.ui.pack = Some(pack),
                         Err(e) => pack_error = Some(e),
                     }
                 }
-                start_with(config, &json, Store::open(), sinks, signals)
+                start_with(config, language, &json, Store::open(), sinks, signals)
             }
             Err(e) => Err(e),
         };
@@ -178,12 +179,20 @@ impl Drop for Mounted {
 /// language, mounts the UI, installs `window.consentry`, runs what a stored choice grants, and
 /// dispatches `consentry:ready`.
 pub fn start(config: Config, store: Store) -> Result<Mounted, EmbedError> {
-    start_with(config, "", store, Sinks::default(), Signals::default())
+    let language = language_of(&config);
+    start_with(config, language, "", store, Sinks::default(), Signals::default())
 }
 
 /// [`start`] on a page the loader described (its script policy, its vendors' queues); `json` is the
 /// configuration's text, for the loader's vendor signals.
-fn start_with(config: Config, json: &str, store: Store, sinks: Sinks, signals: Signals) -> Result<Mounted, EmbedError> {
+fn start_with(
+    config: Config,
+    language: String,
+    json: &str,
+    store: Store,
+    sinks: Sinks,
+    signals: Signals,
+) -> Result<Mounted, EmbedError> {
     window()?;
     let document = document()?;
     if document.get_element_by_id(HOST_ID).is_some() {
@@ -201,7 +210,6 @@ fn start_with(config: Config, json: &str, store: Store, sinks: Sinks, signals: S
         }
         None => None,
     };
-    let language = language_of(&config);
     let session = Session::start_with_gpc(config, language, stored, platform::now(), platform::gpc());
     let ui = UiState::new(Surface::initial(session.prompt()), session.applied().clone());
     let store = Rc::new(store);

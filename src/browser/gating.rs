@@ -35,18 +35,22 @@ pub fn apply(decisions: &Decisions, sinks: &Sinks) {
 /// whole document.
 pub fn apply_in(decisions: &Decisions, sinks: &Sinks, root: &wasm_bindgen::JsValue) {
     let Ok(doc) = document() else { return };
-    let query =
-        js_sys::Reflect::get(root, &"querySelectorAll".into()).ok().and_then(|f| f.dyn_into::<js_sys::Function>().ok());
-    let select = |selector: &str| match &query {
-        Some(query) => query
-            .call1(root, &selector.into())
-            .ok()
-            .and_then(|list| list.dyn_into::<web_sys::NodeList>().ok())
-            .map(|list| {
-                (0..list.length()).filter_map(|i| list.item(i)).filter_map(|n| n.dyn_into::<Element>().ok()).collect()
-            })
-            .unwrap_or_default(),
-        None => select(&doc, selector),
+    // Anything with `querySelectorAll` (an element, a shadow root, the document itself), else the document.
+    let query_of = |node: &wasm_bindgen::JsValue| {
+        js_sys::Reflect::get(node, &"querySelectorAll".into()).ok().and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+    };
+    let (root, query) = match query_of(root) {
+        Some(query) => (root.clone(), query),
+        None => {
+            let doc: wasm_bindgen::JsValue = doc.clone().into();
+            let Some(query) = query_of(&doc) else { return };
+            (doc, query)
+        }
+    };
+    let select = |selector: &str| -> Vec<Element> {
+        let list = query.call1(&root, &selector.into()).ok().and_then(|l| l.dyn_into::<web_sys::NodeList>().ok());
+        let Some(list) = list else { return Vec::new() };
+        (0..list.length()).filter_map(|i| list.item(i)).filter_map(|n| n.dyn_into::<Element>().ok()).collect()
     };
     for el in select(MISGATED) {
         let _ = el.set_attribute(ATTR_DONE, "misgated");
@@ -103,11 +107,6 @@ fn granted(el: &Element, decisions: &Decisions) -> bool {
     el.get_attribute(ATTR_CONSENT)
         .and_then(|id| id.trim().parse::<Target>().ok())
         .is_some_and(|t| decisions.granted(&t))
-}
-
-fn select(doc: &Document, selector: &str) -> Vec<Element> {
-    let Ok(list) = doc.query_selector_all(selector) else { return Vec::new() };
-    (0..list.length()).filter_map(|i| list.item(i)).filter_map(|n| n.dyn_into::<Element>().ok()).collect()
 }
 
 /// Replaces a gated script by a live copy: same attributes but `type` (taken from `data-type` if set)

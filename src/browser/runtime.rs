@@ -98,11 +98,7 @@ impl Runtime {
         let effects = self.session.borrow_mut().decide(decisions, method, platform::now(), platform::new_uuid);
         self.store.set(STORAGE_KEY, &record::encode(&effects.choice));
         self.receipts.record(effects.choice.clone());
-        self.with_session(|s| {
-            if s.config().integrations.any() {
-                self.signals.decided(&s.decisions_json().to_string());
-            }
-        });
+        self.signal_decisions();
         cookie_jar::clear(&effects.cookies_to_clear);
         gating::apply(&effects.choice.decisions, &self.sinks);
         self.ui.set_applied(effects.choice.decisions);
@@ -124,9 +120,7 @@ impl Runtime {
         let stored = self.store.get(STORAGE_KEY).and_then(|raw| record::decode(&raw, &config).ok());
         let Some(cookies) = self.session.borrow_mut().adopt(stored, platform::now()) else { return };
         let applied = self.with_session(|s| s.applied().clone());
-        if config.integrations.any() {
-            self.signals.decided(&self.with_session(|s| s.decisions_json().to_string()));
-        }
+        self.signal_decisions();
         cookie_jar::clear(&cookies);
         gating::apply(&applied, &self.sinks);
         self.ui.set_applied(applied);
@@ -142,6 +136,15 @@ impl Runtime {
     pub fn rescan(&self, root: &wasm_bindgen::JsValue) {
         let applied = self.with_session(|s| s.applied().clone());
         gating::apply_in(&applied, &self.sinks, root);
+    }
+
+    /// Tells the vendors' consent APIs (through the loader) the decisions now in force.
+    fn signal_decisions(&self) {
+        self.with_session(|s| {
+            if s.config().integrations.any() {
+                self.signals.decided(&s.decisions_json().to_string());
+            }
+        });
     }
 
     /// Accept everything.
