@@ -8,7 +8,7 @@
 //   download of the wasm-bindgen glue `<MODULE>.js` (both next to this script, content-hashed, so
 //   they can be cached forever), and the `data-config` URL if the tag has one;
 // - defines `window.consentry` at once, as a stand-in that keeps the calls made before the module
-//   is ready (`show`, `acceptAll`, `rejectAll`, `whenReady(fn)`, `rescan`) and replays them in order once it
+//   is ready (`show`, `acceptAll`, `rejectAll`, `identify`, `whenReady(fn)`, `rescan`) and replays them in order once it
 //   is; before that, `get(id)` is false and `state()` null (nothing is granted before the stored
 //   choice has been read). Afterwards the stand-in forwards every call to the real API;
 // - starts the widget once the module is instantiated and the page has a <body> (and the inline
@@ -320,6 +320,7 @@
         show: later('show'),
         acceptAll: later('acceptAll'),
         rejectAll: later('rejectAll'),
+        identify: later('identify'),
         whenReady: later('whenReady'),
         rescan: later('rescan'),
         // The events are on `document` from the start: these need no widget.

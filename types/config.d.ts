@@ -45,6 +45,13 @@ export interface ConsentryConfig {
    */
   jurisdiction?: ConsentryNonEmptyString | null;
   /**
+   * The site's own opaque, already pseudonymous customer id (never an e-mail address or a name), written as
+   * `subjectId` in the receipts of the decisions made on this page view, so the receipt server can answer GET
+   * /v1/subjects/{id}/consent. `consentry.identify(id)` replaces it, `consentry.identify(null)` removes it.
+   * Not stored in the browser.
+   */
+  subject_id?: string | null;
+  /**
    * The purposes, in display order. At least one must need consent (not `required`). Purpose ids must be
    * unique.
    * Schema: at least 1 item.
@@ -69,6 +76,14 @@ export interface ConsentryConfig {
 export interface ConsentryGpc {
   /** @default "record" */
   opt_in?: "record" | "treat_as_reject";
+  /**
+   * Make a consent receipt (collection method `gpc:opt-out`) for a state the signal alone put in force, once
+   * per browser and notice version, and post it to `endpoint` like any other, so the site can show it honored
+   * the signal without a click. Off by default: nothing is recorded or posted that the operator did not ask
+   * for.
+   * @default false
+   */
+  receipts?: boolean;
 }
 
 /** A string that is not empty and not only whitespace. */

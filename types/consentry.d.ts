@@ -118,7 +118,7 @@ export interface ConsentryErrorDetail {
 
 /**
  * `window.consentry`: defined as soon as `consentry.js` has run. Until the widget has started it is a
- * stand-in: `show`, `acceptAll`, `rejectAll`, `whenReady` and `rescan` are kept and replayed in order, `get` answers
+ * stand-in: `show`, `acceptAll`, `rejectAll`, `identify`, `whenReady` and `rescan` are kept and replayed in order, `get` answers
  * `false` and `state` `null`. If the widget cannot start, the stand-in stays and the kept calls never run.
  */
 export interface ConsentryApi {
@@ -137,6 +137,13 @@ export interface ConsentryApi {
    * is reported as a `consentry:` warning and stops nothing else.
    */
   whenReady(callback: (api: ConsentryReadyApi) => void): void;
+  /**
+   * Attaches the site's own opaque, already pseudonymous customer id (1 to 64 characters among
+   * `A-Z a-z 0-9 . _ : -`, never an e-mail address) to the receipts of the decisions made after it on
+   * this page view, as `subjectId`; `null` removes it. An invalid id is refused with a `consentry:`
+   * warning and changes nothing. It is not stored in the browser: call it on every page view.
+   */
+  identify(id: string | null): void;
   /**
    * Runs the gated content inside `root` that the choice in force grants: for content the document's
    * observer cannot see, such as a web component's shadow root. Without `root`, the whole document.

@@ -32,6 +32,9 @@ pub struct Choice {
     /// The latest decision grants a purpose that a Global Privacy Control signal covers, made after
     /// the preference center said the signal was honored: it stands while the signal is present.
     pub gpc_override: bool,
+    /// A Global Privacy Control signal was present when the latest decision was made (its receipt
+    /// says so even when it is made at a later page view).
+    pub gpc: bool,
 }
 
 /// Why the notice must be shown.
@@ -73,6 +76,7 @@ impl Choice {
             decisions,
             method,
             gpc_override: false,
+            gpc: false,
         }
     }
 

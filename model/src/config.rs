@@ -56,6 +56,9 @@ pub struct Config {
     pub integrations: Integrations,
     /// How a Global Privacy Control signal is honored.
     pub gpc: GpcConfig,
+    /// `subject_id`: the site's own opaque, pseudonymous customer id, written in the receipts of this
+    /// page view's decisions (`subjectId`) until `consentry.identify` changes it. Never an e-mail.
+    pub subject_id: Option<String>,
 }
 
 /// What a Global Privacy Control signal does in an opt-in jurisdiction (EU, UK, CH), where it can
@@ -88,6 +91,10 @@ impl GpcOptIn {
 pub struct GpcConfig {
     /// In an opt-in jurisdiction.
     pub opt_in: GpcOptIn,
+    /// `receipts`: make (and post) a receipt, collection method `gpc:opt-out`, for a state the
+    /// signal alone put in force, once per browser and notice. Off by default: a deployment that
+    /// only detects the signal posts nothing its operator did not ask for.
+    pub receipts: bool,
 }
 
 /// The controller's identity, as the notice must show it.
@@ -286,6 +293,7 @@ impl Config {
                 "ui",
                 "integrations",
                 "gpc",
+                "subject_id",
                 "$schema",
             ],
         )?;
@@ -302,6 +310,11 @@ impl Config {
         let ui = parse_ui(&root, &languages)?;
         let integrations = integrations::parse(&root, &purposes)?;
         let gpc = parse_gpc(&root)?;
+        let subject_id = root.opt_string("subject_id")?;
+        if let Some(id) = &subject_id {
+            consentry_receipt::payload::check_subject_id(id)
+                .map_err(|e| ConfigError::new(root.path_of("subject_id"), e.to_string()))?;
+        }
         Ok(Config {
             policy_version,
             controller,
@@ -313,6 +326,7 @@ impl Config {
             ui,
             integrations,
             gpc,
+            subject_id,
         })
     }
 
@@ -482,12 +496,13 @@ fn parse_purposes(root: &Obj, languages: &[String]) -> Result<Vec<Purpose>> {
 
 fn parse_gpc(root: &Obj) -> Result<GpcConfig> {
     let Some(v) = root.get("gpc") else { return Ok(GpcConfig::default()) };
-    let o = Obj::new(v, root.path_of("gpc"), &["opt_in"])?;
+    let o = Obj::new(v, root.path_of("gpc"), &["opt_in", "receipts"])?;
     let opt_in = match o.opt_string("opt_in")? {
         None => GpcOptIn::Record,
         Some(name) => one_of(&name, &GpcOptIn::ALL, GpcOptIn::name, || o.path_of("opt_in"))?,
     };
-    Ok(GpcConfig { opt_in })
+    let receipts = o.opt_bool("receipts")?.unwrap_or(false);
+    Ok(GpcConfig { opt_in, receipts })
 }
 
 fn parse_purpose(v: &Value, path: &str, languages: &[String]) -> Result<Purpose> {

@@ -100,6 +100,7 @@ pub fn build(config: &Config, choice: &Choice, receipt_id: &str, signer: Signer)
         expires_at: choice.expires.div_euclid(1000),
         consent_id: choice.id.clone(),
         overrides_gpc: choice.gpc_override,
+        subject_id: config.subject_id.clone(),
     }
 }
 

@@ -112,6 +112,9 @@ pub struct ReceiptLog {
     pub overflow: u64,
     /// Acknowledged receipts removed from a full archive.
     pub trimmed: u64,
+    /// The [`crate::session::signal_key`] of the latest `gpc:opt-out` receipt, if one was made
+    /// (written only when set, so older logs read the same).
+    pub signal: Option<String>,
 }
 
 impl ReceiptLog {
@@ -146,7 +149,18 @@ impl ReceiptLog {
                 })
             })
             .collect::<Option<Vec<_>>>()?;
-        Some(ReceiptLog { chain, items, overflow: v.get("overflow")?.as_u64()?, trimmed: v.get("trimmed")?.as_u64()? })
+        let signal = match v.get("signal") {
+            None => None,
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(_) => return None,
+        };
+        Some(ReceiptLog {
+            chain,
+            items,
+            overflow: v.get("overflow")?.as_u64()?,
+            trimmed: v.get("trimmed")?.as_u64()?,
+            signal,
+        })
     }
 
     /// The stored form.
@@ -162,14 +176,17 @@ impl ReceiptLog {
                 ("ack", Value::opt(i.ack.as_ref(), Value::str)),
             ])
         });
-        Value::object([
+        let mut log = Value::object([
             ("v", Value::int(1)),
             ("chain", Value::opt(self.chain.as_ref(), Value::str)),
             ("items", Value::Array(items.collect())),
             ("overflow", Value::int(self.overflow as i64)),
             ("trimmed", Value::int(self.trimmed as i64)),
-        ])
-        .to_string()
+        ]);
+        if let (Some(key), Value::Object(members)) = (&self.signal, &mut log) {
+            members.push(("signal".to_string(), Value::str(key)));
+        }
+        log.to_string()
     }
 
     /// Adds a new receipt (and moves the chain head to it).

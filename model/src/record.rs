@@ -37,8 +37,11 @@ pub struct Decoded {
     pub asked: Vec<Target>,
 }
 
-/// Written only when set, so records without it stay as they were.
+/// Written only when set, so records without them stay as they were.
 const GPC_OVERRIDE: &str = "gpc_override";
+/// A Global Privacy Control signal was present when the decision was made (for a receipt made at a
+/// later page view, which must say what was true at the decision, not then).
+const GPC: &str = "gpc";
 
 /// Encodes a choice for storage.
 pub fn encode(choice: &Choice) -> String {
@@ -60,8 +63,12 @@ pub fn encode(choice: &Choice) -> String {
             ]),
         ),
     ]);
-    if let (true, Value::Object(members)) = (choice.gpc_override, &mut record) {
-        members.push((GPC_OVERRIDE.to_string(), Value::Bool(true)));
+    if let Value::Object(members) = &mut record {
+        for (name, set) in [(GPC_OVERRIDE, choice.gpc_override), (GPC, choice.gpc)] {
+            if set {
+                members.push((name.to_string(), Value::Bool(true)));
+            }
+        }
     }
     record.to_string()
 }
@@ -98,13 +105,15 @@ pub fn decode(raw: &str, config: &Config) -> Result<Decoded, Unreadable> {
         Some(other) => return Err(Unreadable::OtherVersion(other)),
         None => return Err(corrupt("not a Consentry record")),
     }
-    let gpc_override = match v.get(GPC_OVERRIDE) {
-        None => false,
-        Some(Value::Bool(true)) => true,
-        Some(_) => return Err(corrupt("malformed field \"gpc_override\"")),
+    let flag = |name: &str| match v.get(name) {
+        None => Ok(false),
+        Some(Value::Bool(true)) => Ok(true),
+        Some(_) => Err(corrupt(&format!("malformed field \"{name}\""))),
     };
-    let expected = FIELDS.len() + usize::from(gpc_override);
-    if members.len() != expected || members.iter().any(|(k, _)| !FIELDS.contains(&k.as_str()) && k != GPC_OVERRIDE) {
+    let (gpc_override, gpc) = (flag(GPC_OVERRIDE)?, flag(GPC)?);
+    let expected = FIELDS.len() + usize::from(gpc_override) + usize::from(gpc);
+    let known = |k: &str| FIELDS.contains(&k) || k == GPC_OVERRIDE || k == GPC;
+    if members.len() != expected || members.iter().any(|(k, _)| !known(k)) {
         return Err(corrupt("unexpected fields"));
     }
     let method = field(&v, "method", Some)?;
@@ -112,7 +121,14 @@ pub fn decode(raw: &str, config: &Config) -> Result<Decoded, Unreadable> {
         method.get("layer").and_then(Value::as_str).and_then(Layer::from_name),
         method.get("action").and_then(Value::as_str).and_then(Action::from_name),
     ) {
-        (Some(layer), Some(action)) if method.as_object().is_some_and(|m| m.len() == 2) => Method { layer, action },
+        // A stored choice is always the visitor's own: the signal alone never writes one.
+        (Some(layer), Some(action))
+            if method.as_object().is_some_and(|m| m.len() == 2)
+                && Method::ALL.contains(&Method { layer, action })
+                && (Method { layer, action }).is_visitor_decision() =>
+        {
+            Method { layer, action }
+        }
         _ => return Err(corrupt("unknown decision method")),
     };
     let id = field(&v, "id", Value::as_str)?.to_string();
@@ -151,6 +167,7 @@ pub fn decode(raw: &str, config: &Config) -> Result<Decoded, Unreadable> {
             decisions: Decisions::from_maps(config, purposes, services),
             method,
             gpc_override,
+            gpc,
         },
     })
 }

@@ -209,11 +209,26 @@ impl Session {
         let mut choice =
             Choice::decide(self.choice.as_ref(), &self.config, decisions, method, &self.language, now, new_id);
         choice.gpc_override = gpc_override;
+        choice.gpc = self.gpc.present;
         let cookies_to_clear = choice.decisions.cookies_to_clear(&self.config).into_iter().cloned().collect();
         self.applied = choice.decisions.clone();
         self.choice = Some(choice.clone());
         self.prompt = None;
         Effects { choice, cookies_to_clear }
+    }
+
+    /// The state the Global Privacy Control signal alone put in force, as a choice (collection
+    /// method `gpc:opt-out`) to make a receipt of, when the configuration asks for such receipts
+    /// (`gpc.receipts`): the signal applies and no choice of the visitor's is in force. It is never
+    /// stored as a choice; the receipt log remembers it was made ([`signal_key`]).
+    pub fn signal_choice(&self, now: i64, new_id: impl FnOnce() -> String) -> Option<Choice> {
+        if !(self.config.gpc.receipts && self.gpc.applies && self.choice.is_none()) {
+            return None;
+        }
+        let mut choice =
+            Choice::decide(None, &self.config, self.applied.clone(), Method::GPC_OPT_OUT, &self.language, now, new_id);
+        choice.gpc = true;
+        Some(choice)
     }
 
     /// The object returned by `window.consentry.state()`; `storage` is where the choice is kept.
@@ -270,6 +285,14 @@ impl Session {
     fn services_json(&self) -> Value {
         Value::flags(self.applied.services().iter().map(|(k, on)| (k.to_string(), *on)))
     }
+}
+
+/// What a `gpc:opt-out` receipt covers: the policy version and the purposes the signal keeps off.
+/// The browser makes one such receipt per key, so a returning visitor with the signal on does not
+/// post one per page view, and a new policy or a newly covered purpose gets its own.
+pub fn signal_key(config: &Config) -> String {
+    let ids: Vec<&str> = config.purposes.iter().filter(|p| p.gpc).map(|p| p.id.as_str()).collect();
+    format!("{}|{}", config.policy_version, ids.join(","))
 }
 
 /// The purposes a Global Privacy Control signal covers.

@@ -77,6 +77,55 @@ pub struct Receipt {
     pub expires_at: i64,
     /// `consentId`: the browser's consent record id, stable across its receipts.
     pub consent_id: String,
+    /// `subjectId` (written only when set): the site's own opaque, already pseudonymous customer id,
+    /// attached by `consentry.identify(id)` or the configuration's `subject_id`. Always valid for
+    /// [`check_subject_id`].
+    pub subject_id: Option<String>,
+}
+
+/// The longest `subjectId`.
+pub const MAX_SUBJECT_ID: usize = 64;
+
+/// Why a string is not a `subjectId`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SubjectIdError {
+    /// Empty, or longer than [`MAX_SUBJECT_ID`].
+    Length,
+    /// It holds an `@`: it looks like an e-mail address, which is personal data in clear.
+    Email,
+    /// A character outside `A-Z a-z 0-9 . _ : -`.
+    Charset,
+}
+
+impl std::fmt::Display for SubjectIdError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            SubjectIdError::Length => "a subject id is 1 to 64 characters",
+            SubjectIdError::Email => {
+                "a subject id must not be an e-mail address (it holds '@'): pass the site's own opaque, pseudonymous customer id, never a direct identifier"
+            }
+            SubjectIdError::Charset => "a subject id holds only A-Z, a-z, 0-9, '.', '_', ':' and '-'",
+        })
+    }
+}
+
+impl std::error::Error for SubjectIdError {}
+
+/// The one `subjectId` grammar (widget configuration, `consentry.identify`, receipt schema, server):
+/// 1 to [`MAX_SUBJECT_ID`] characters among `A-Z a-z 0-9 . _ : -`. Anything holding `@` is refused
+/// as an e-mail address, with its own message.
+pub fn check_subject_id(s: &str) -> Result<(), SubjectIdError> {
+    if s.contains('@') {
+        return Err(SubjectIdError::Email);
+    }
+    if s.is_empty() || s.len() > MAX_SUBJECT_ID {
+        return Err(SubjectIdError::Length);
+    }
+    if !s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b':' | b'-')) {
+        return Err(SubjectIdError::Charset);
+    }
+    Ok(())
 }
 
 /// Why a payload does not match the receipt schema: one variant per rule. The `Display` text is the
@@ -152,6 +201,8 @@ pub enum SchemaError {
     Times,
     /// `sensitive` is not false, or `spiCat` not empty.
     Sensitive,
+    /// `subjectId` is present but not a string of the subject id grammar ([`check_subject_id`]).
+    SubjectId(SubjectIdError),
 }
 
 /// A JSON type a member must have, in [`SchemaError::WrongType`].
@@ -220,13 +271,14 @@ impl std::fmt::Display for SchemaError {
             SchemaError::Method(e) => e.fmt(f),
             SchemaError::Times => f.write_str("expiresAt must follow a positive consentTimestamp"),
             SchemaError::Sensitive => f.write_str("sensitive must be false and spiCat empty"),
+            SchemaError::SubjectId(e) => write!(f, "subjectId: {e}"),
         }
     }
 }
 
 impl std::error::Error for SchemaError {}
 
-const TOP: [&str; 22] = [
+const TOP: [&str; 23] = [
     "version",
     "consentryVersion",
     "consentReceiptID",
@@ -248,6 +300,7 @@ const TOP: [&str; 22] = [
     "overridesGpc",
     "expiresAt",
     "consentId",
+    "subjectId",
     "termination",
 ];
 
@@ -323,6 +376,11 @@ impl Receipt {
         if let (true, Value::Object(members)) = (self.overrides_gpc, &mut v) {
             let at = members.iter().position(|(k, _)| k == "gpc").map_or(members.len(), |i| i + 1);
             members.insert(at, ("overridesGpc".to_string(), Value::Bool(true)));
+        }
+        // Absent unless set, so a receipt without a subject keeps the bytes it always had.
+        if let (Some(subject), Value::Object(members)) = (&self.subject_id, &mut v) {
+            let at = members.iter().position(|(k, _)| k == "consentId").map_or(members.len(), |i| i + 1);
+            members.insert(at, ("subjectId".to_string(), Value::str(subject)));
         }
         v
     }
@@ -426,6 +484,14 @@ impl Receipt {
             },
             expires_at,
             consent_id: text(v, "consentId")?,
+            subject_id: match v.get("subjectId") {
+                None => None,
+                Some(Value::String(s)) => {
+                    check_subject_id(s).map_err(SchemaError::SubjectId)?;
+                    Some(s.clone())
+                }
+                Some(_) => return Err(SchemaError::SubjectId(SubjectIdError::Charset)),
+            },
         })
     }
 }
@@ -554,4 +620,88 @@ pub fn is_hash(s: &str) -> bool {
 pub fn is_uuid(s: &str) -> bool {
     s.len() == 36
         && s.char_indices().all(|(i, c)| if matches!(i, 8 | 13 | 18 | 23) { c == '-' } else { c.is_ascii_hexdigit() })
+}
+
+#[cfg(test)]
+mod subject_tests {
+    use super::*;
+
+    fn sample() -> Receipt {
+        Receipt {
+            id: "7b0c5a62-3f1d-4e8a-9b2c-5d6e7f8a9b0c".into(),
+            timestamp: 1_790_000_000,
+            collection_method: "banner:accept-all".parse().expect("a method"),
+            jurisdiction: "EU".into(),
+            language: "en".into(),
+            principal: crate::sha256_b64(b"key"),
+            controller: NoticeController {
+                name: "Atelier Lumen SAS".into(),
+                contact: "dpo@atelier-lumen.example".into(),
+                address: None,
+                policy_url: "https://atelier-lumen.example/privacy".into(),
+            },
+            policy_url: "https://atelier-lumen.example/privacy".into(),
+            purposes: vec![ReceiptPurpose {
+                id: "analytics".into(),
+                name: "Audience measurement".into(),
+                required: false,
+                retention: "13 months".into(),
+                recipients: "Matomo".into(),
+                services: vec![],
+            }],
+            purpose_decisions: vec![("analytics".into(), true)],
+            service_decisions: vec![],
+            policy_version: "2026-11".into(),
+            notice_hash: crate::sha256_b64(b"notice"),
+            prev_receipt_hash: None,
+            gpc: false,
+            overrides_gpc: false,
+            expires_at: 1_790_000_000 + 86_400,
+            consent_id: "0d9c2f4e-8a61-4b7e-9c3d-2f1e0a9b8c7d".into(),
+            subject_id: None,
+        }
+    }
+
+    #[test]
+    fn the_subject_id_grammar() {
+        for ok in ["a", "cust-123", "CRM:42.a_b", &"x".repeat(MAX_SUBJECT_ID)] {
+            assert_eq!(check_subject_id(ok), Ok(()), "{ok}");
+        }
+        assert_eq!(check_subject_id(""), Err(SubjectIdError::Length));
+        assert_eq!(check_subject_id(&"x".repeat(MAX_SUBJECT_ID + 1)), Err(SubjectIdError::Length));
+        for bad in ["a b", "a/b", "é", "a\u{0}", "a+b", "<x>"] {
+            assert_eq!(check_subject_id(bad), Err(SubjectIdError::Charset), "{bad}");
+        }
+        for email in ["ana@example.com", "@", "x@y", &format!("{}@x", "a".repeat(80))] {
+            assert_eq!(check_subject_id(email), Err(SubjectIdError::Email), "{email}");
+        }
+        assert!(SubjectIdError::Email.to_string().contains("e-mail"));
+    }
+
+    #[test]
+    fn a_receipt_without_subject_keeps_its_bytes_and_one_with_it_round_trips() {
+        let plain = sample();
+        let text = plain.to_json().to_string();
+        assert!(!text.contains("subjectId"), "absent unless set");
+        assert_eq!(Receipt::from_json(&plain.to_json()), Ok(plain.clone()));
+        let mut with = plain.clone();
+        with.subject_id = Some("cust-123".into());
+        let json = with.to_json();
+        assert_eq!(json.get("subjectId").and_then(Value::as_str), Some("cust-123"));
+        assert_eq!(Receipt::from_json(&json), Ok(with.clone()));
+        // Only the member is added: removing it gives the old bytes back.
+        assert_eq!(json.to_string().replace(",\"subjectId\":\"cust-123\"", ""), text);
+    }
+
+    #[test]
+    fn a_bad_subject_id_is_refused_by_the_schema() {
+        let mut with = sample();
+        with.subject_id = Some("ana@example.com".into());
+        assert_eq!(Receipt::from_json(&with.to_json()), Err(SchemaError::SubjectId(SubjectIdError::Email)));
+        with.subject_id = Some("a b".into());
+        assert_eq!(Receipt::from_json(&with.to_json()), Err(SchemaError::SubjectId(SubjectIdError::Charset)));
+        let Value::Object(mut members) = sample().to_json() else { unreachable!() };
+        members.push(("subjectId".into(), Value::Bool(true)));
+        assert!(matches!(Receipt::from_json(&Value::Object(members)), Err(SchemaError::SubjectId(_))));
+    }
 }

@@ -65,6 +65,7 @@ pub fn sample_receipt(key: &SigningKey, id: &str, timestamp: i64, prev: Option<S
         expires_at: timestamp + 182 * 86_400,
         consent_id: "0d9c2f4e-8a61-4b7e-9c3d-2f1e0a9b8c7d".into(),
         overrides_gpc: false,
+        subject_id: None,
     }
 }
 

@@ -17,11 +17,14 @@ pub enum Layer {
     Preferences,
     /// The JavaScript API (`window.consentry.acceptAll()` …).
     Api,
+    /// No layer: the state a Global Privacy Control signal alone put in force, with no click
+    /// (only with [`Action::OptOut`]).
+    Gpc,
 }
 
 impl Layer {
     /// Every layer, in a fixed order.
-    pub const ALL: [Layer; 3] = [Layer::Banner, Layer::Preferences, Layer::Api];
+    pub const ALL: [Layer; 4] = [Layer::Banner, Layer::Preferences, Layer::Api, Layer::Gpc];
 
     /// The name used in storage, events and receipts.
     pub fn name(self) -> &'static str {
@@ -29,6 +32,7 @@ impl Layer {
             Layer::Banner => "banner",
             Layer::Preferences => "preferences",
             Layer::Api => "api",
+            Layer::Gpc => "gpc",
         }
     }
 
@@ -47,11 +51,14 @@ pub enum Action {
     RejectAll,
     /// Save the switches as set.
     Save,
+    /// The purposes a Global Privacy Control signal covers are off because of the signal alone
+    /// (only with [`Layer::Gpc`]).
+    OptOut,
 }
 
 impl Action {
     /// Every action, in a fixed order.
-    pub const ALL: [Action; 3] = [Action::AcceptAll, Action::RejectAll, Action::Save];
+    pub const ALL: [Action; 4] = [Action::AcceptAll, Action::RejectAll, Action::Save, Action::OptOut];
 
     /// The name used in storage, events and receipts (same as the button's `data-action`).
     pub fn name(self) -> &'static str {
@@ -59,6 +66,7 @@ impl Action {
             Action::AcceptAll => "accept-all",
             Action::RejectAll => "reject-all",
             Action::Save => "save",
+            Action::OptOut => "opt-out",
         }
     }
 
@@ -69,13 +77,42 @@ impl Action {
 }
 
 /// How a decision was made: which layer, which button. Written `layer:action`
-/// (`banner:reject-all`), the receipt's `collectionMethod`.
+/// (`banner:reject-all`), the receipt's `collectionMethod`. The valid pairs are [`Method::ALL`]:
+/// each visitor-facing layer with each button, and `gpc:opt-out` on its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Method {
     /// Where.
     pub layer: Layer,
     /// Which button or call.
     pub action: Action,
+}
+
+const fn method(layer: Layer, action: Action) -> Method {
+    Method { layer, action }
+}
+
+impl Method {
+    /// The state a Global Privacy Control signal alone put in force (no banner, no click).
+    pub const GPC_OPT_OUT: Method = method(Layer::Gpc, Action::OptOut);
+
+    /// Every valid method, in a fixed order (reports and statistics list them so).
+    pub const ALL: [Method; 10] = [
+        method(Layer::Banner, Action::AcceptAll),
+        method(Layer::Banner, Action::RejectAll),
+        method(Layer::Banner, Action::Save),
+        method(Layer::Preferences, Action::AcceptAll),
+        method(Layer::Preferences, Action::RejectAll),
+        method(Layer::Preferences, Action::Save),
+        method(Layer::Api, Action::AcceptAll),
+        method(Layer::Api, Action::RejectAll),
+        method(Layer::Api, Action::Save),
+        Method::GPC_OPT_OUT,
+    ];
+
+    /// Whether a visitor made this decision (everything except [`Method::GPC_OPT_OUT`]).
+    pub fn is_visitor_decision(self) -> bool {
+        self.layer != Layer::Gpc
+    }
 }
 
 impl fmt::Display for Method {
@@ -90,7 +127,9 @@ pub struct BadMethod;
 
 impl fmt::Display for BadMethod {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("collectionMethod must be layer:action (banner|preferences|api : accept-all|reject-all|save)")
+        f.write_str(
+            "collectionMethod must be layer:action (banner|preferences|api : accept-all|reject-all|save) or gpc:opt-out",
+        )
     }
 }
 
@@ -101,10 +140,11 @@ impl FromStr for Method {
 
     fn from_str(s: &str) -> Result<Self, BadMethod> {
         let (layer, action) = s.split_once(':').ok_or(BadMethod)?;
-        Ok(Method {
+        let m = Method {
             layer: Layer::from_name(layer).ok_or(BadMethod)?,
             action: Action::from_name(action).ok_or(BadMethod)?,
-        })
+        };
+        Method::ALL.contains(&m).then_some(m).ok_or(BadMethod)
     }
 }
 
@@ -139,18 +179,44 @@ mod tests {
 
     #[test]
     fn every_method_round_trips_through_its_name() {
-        for layer in Layer::ALL {
-            for action in Action::ALL {
-                let m = Method { layer, action };
-                assert_eq!(m.to_string().parse::<Method>(), Ok(m));
-            }
+        for m in Method::ALL {
+            assert_eq!(m.to_string().parse::<Method>(), Ok(m));
         }
         assert_eq!("banner:reject-all".parse::<Method>().map(|m| m.action), Ok(Action::RejectAll));
+        assert_eq!("gpc:opt-out".parse::<Method>(), Ok(Method::GPC_OPT_OUT));
+        assert!(!Method::GPC_OPT_OUT.is_visitor_decision());
+    }
+
+    #[test]
+    fn every_valid_pair_is_listed_once() {
+        let mut valid = Vec::new();
+        for layer in Layer::ALL {
+            for action in Action::ALL {
+                // The signal has no buttons, and no visitor-facing layer has "opt-out".
+                if (layer == Layer::Gpc) == (action == Action::OptOut) {
+                    valid.push(Method { layer, action });
+                }
+            }
+        }
+        assert_eq!(valid, Method::ALL);
     }
 
     #[test]
     fn unknown_or_malformed_methods_are_refused() {
-        for bad in ["", "banner", "banner:", ":save", "banner:accept", "popup:save", "banner:save:x", "Banner:save"] {
+        for bad in [
+            "",
+            "banner",
+            "banner:",
+            ":save",
+            "banner:accept",
+            "popup:save",
+            "banner:save:x",
+            "Banner:save",
+            "gpc:save",
+            "gpc:accept-all",
+            "banner:opt-out",
+            "api:opt-out",
+        ] {
             assert_eq!(bad.parse::<Method>(), Err(BadMethod), "{bad}");
         }
     }

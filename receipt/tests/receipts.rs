@@ -230,7 +230,7 @@ fn refusals_are_typed_and_keep_their_messages() {
         (
             with_member(&p, "collectionMethod", Value::str("scroll:accept-all")),
             SchemaError::Method(BadMethod),
-            "collectionMethod must be layer:action (banner|preferences|api : accept-all|reject-all|save)",
+            "collectionMethod must be layer:action (banner|preferences|api : accept-all|reject-all|save) or gpc:opt-out",
         ),
         (
             with_member(&p, "expiresAt", Value::int(TS)),

@@ -11,7 +11,7 @@
 //! * [`tree`]: the log head, tree heads and Merkle nodes;
 //! * [`notices`]: the notice registry; [`reports`]: the audit reports made; [`scan`]: what a
 //!   report reads; [`verifications`]: the full `verify` runs, the last of which the dashboard shows;
-//! * [`webhooks`]: the webhook outbox and each hook's batches;
+//! * [`webhooks`]: the webhook outbox and each hook's batches; [`subjects`]: the subject index;
 //! * the appending transaction is [`crate::writer::batch`].
 
 pub mod decisions;
@@ -21,6 +21,7 @@ pub mod params;
 pub mod reads;
 pub mod reports;
 pub mod scan;
+pub mod subjects;
 pub mod tree;
 pub mod verifications;
 pub mod webhooks;

@@ -6,6 +6,7 @@
 //! * [`notices`]: the notice registry; [`reports`]: audit reports (bearer token);
 //! * [`dashboard`]: the site owner's dashboard (a public page; its data behind the bearer token);
 //! * [`webhooks`]: the webhooks' delivery state and dead letters (bearer token);
+//! * [`subjects`]: a subject's current consent (bearer token);
 //! * [`meta`]: `/healthz`, `/metrics`.
 //!
 //! CORS answers only the configured origins, and only on the receipt and log routes, which is all
@@ -18,6 +19,7 @@ pub mod meta;
 pub mod notices;
 pub mod receipts;
 pub mod reports;
+pub mod subjects;
 pub mod webhooks;
 
 use axum::http::{header, HeaderValue, Method};
@@ -37,6 +39,7 @@ pub fn app(state: AppState) -> Router {
         .merge(reports::router(state.clone()))
         .merge(dashboard::router(state.clone()))
         .merge(webhooks::router(state.clone()))
+        .merge(subjects::router(state.clone()))
         .merge(meta::router())
         .with_state(state)
 }

@@ -255,7 +255,9 @@ fn check_receipt(r: &StoredReceipt, recount: &mut Recount, report: &mut Report) 
     }
     recount.last.insert(v.principal.clone(), r.receipt_hash.clone());
     recount.owner.insert(r.receipt_hash.clone(), v.principal.clone());
-    for (purpose, granted) in &v.purpose_decisions {
+    // As the writer counts them: `gpc:opt-out` receipts are not in the daily rates.
+    let decisions = if v.collection_method.is_visitor_decision() { &v.purpose_decisions[..] } else { &[] };
+    for (purpose, granted) in decisions {
         let e = recount.rates.entry((v.timestamp.div_euclid(86_400), purpose.clone())).or_default();
         if *granted {
             e.0 += 1;

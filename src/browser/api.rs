@@ -1,7 +1,7 @@
 //! The site owner's scripting surface: `window.consentry` and `[data-consentry-open]` links.
 //!
 //! `window.consentry` is the only global the widget defines: `get(id)`, `state()`, `show()`,
-//! `acceptAll()`, `rejectAll()`, `whenReady(fn)`, `rescan(root?)`, `on(name, fn)`, `off(name, fn)`. Decisions made through it are recorded with the
+//! `acceptAll()`, `rejectAll()`, `identify(id)`, `whenReady(fn)`, `rescan(root?)`, `on(name, fn)`, `off(name, fn)`. Decisions made through it are recorded with the
 //! `api` layer. It replaces the loader's stand-in (which kept the calls made before the module was
 //! ready, and replays them through this object). The returned [`Api`] removes both the global and
 //! the click listener when dropped.
@@ -61,6 +61,21 @@ pub fn install(runtime: &Rc<Runtime>) -> Result<Api, BrowserError> {
     method(&object, "acceptAll", Closure::<dyn Fn()>::new(move || r.accept_all(Layer::Api)), &mut methods)?;
     let r = runtime.clone();
     method(&object, "rejectAll", Closure::<dyn Fn()>::new(move || r.reject_all(Layer::Api)), &mut methods)?;
+    // `identify(id)`: the site's opaque customer id for the receipts of later decisions; `null` (or
+    // `undefined`) removes it. Checked by the receipt grammar: anything else is refused with a warning
+    // and changes nothing.
+    let r = runtime.clone();
+    let identify = move |id: JsValue| {
+        if id.is_null() || id.is_undefined() {
+            return r.identify(None);
+        }
+        match id.as_string().map(|s| consentry_receipt::payload::check_subject_id(&s).map(|()| s)) {
+            Some(Ok(s)) => r.identify(Some(s)),
+            Some(Err(e)) => console::warn(&format!("identify refused the id: {e}; the subject id is unchanged")),
+            None => console::warn("identify takes a string or null; the subject id is unchanged"),
+        }
+    };
+    method(&object, "identify", Closure::<dyn Fn(JsValue)>::new(identify), &mut methods)?;
     // `whenReady(fn)`: the widget is ready, so `fn(window.consentry)` runs now. The loader's stand-in
     // queues the same call until then. What the page's function throws is the page's error.
     let this = object.clone();

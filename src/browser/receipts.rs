@@ -24,12 +24,13 @@ use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use consentry_model::choice::Choice;
+use consentry_model::choice::{Choice, Method};
 use consentry_model::config::Config;
 use consentry_model::contract::RECEIPTS_FILE;
 use consentry_model::json::Value;
 use consentry_model::notice::{self, Signer};
 use consentry_model::receipt_log::{Added, Delivery, ReceiptLog, MAX_PENDING, STORAGE_KEY};
+use consentry_model::session;
 use consentry_receipt::jws;
 
 mod chunk;
@@ -57,7 +58,13 @@ pub struct Receipts {
     config: Rc<Config>,
     store: Rc<Store>,
     key: RefCell<Option<SigningKey>>,
-    queue: RefCell<VecDeque<Choice>>,
+    /// Each queued choice with the subject id identified when it was made.
+    queue: RefCell<VecDeque<(Choice, Option<String>)>>,
+    /// `consentry.identify(id)`, else the configuration's `subject_id`: the `subjectId` of the
+    /// receipts of decisions made from now on. Kept in memory only (see `identify`).
+    subject: RefCell<Option<String>>,
+    /// The subject of the receipt being made now (set by the worker before each one).
+    signing_subject: RefCell<Option<String>>,
     working: Cell<bool>,
     flushing: Cell<bool>,
     timer: Cell<Option<i32>>,
@@ -86,7 +93,10 @@ impl Receipts {
         show_latest: Box<dyn Fn(Option<LatestReceipt>)>,
     ) -> Rc<Receipts> {
         show_latest(log.latest().map(|i| LatestReceipt { id: i.id.clone(), at: i.at }));
+        let subject = RefCell::new(config.subject_id.clone());
         Rc::new(Receipts {
+            subject,
+            signing_subject: RefCell::new(None),
             config,
             store,
             key: RefCell::new(None),
@@ -100,8 +110,11 @@ impl Receipts {
     }
 
     /// Starts delivery of what an earlier page view left, makes the receipt of `current` (the stored
-    /// choice) if it has none yet, and listens for `online` and `pagehide` (until the worker is dropped).
-    pub fn start(self: &Rc<Self>, current: Option<&Choice>) {
+    /// choice) if it has none yet, or of `signal` (the state a Global Privacy Control signal alone
+    /// put in force, when `gpc.receipts` asks for it) if this browser has not made it for this
+    /// policy and these purposes yet, and listens for `online` and `pagehide` (until the worker is
+    /// dropped).
+    pub fn start(self: &Rc<Self>, current: Option<&Choice>, signal: Option<Choice>) {
         let Some(window) = web_sys::window() else { return };
         let weak = Rc::downgrade(self);
         let online = Listener::new(&window, "online", move |_| {
@@ -120,7 +133,14 @@ impl Receipts {
             // A receipt is made after its decision, so a receipt at or after `updated` covers it.
             let latest = self.load().latest().map(|i| i.at);
             if latest.is_none_or(|at| choice.updated > at) {
-                self.record(choice.clone());
+                // A decision of an earlier page view: who made it is not known here, so no subject.
+                self.queue_with(choice.clone(), None);
+                return;
+            }
+        }
+        if let Some(signal) = signal {
+            if self.load().signal.as_deref() != Some(session::signal_key(&self.config).as_str()) {
+                self.record(signal);
                 return;
             }
         }
@@ -129,7 +149,20 @@ impl Receipts {
 
     /// Queues a receipt for a recorded choice. Returns at once; signing happens in the background.
     pub fn record(self: &Rc<Self>, choice: Choice) {
-        self.queue.borrow_mut().push_back(choice);
+        let subject = self.subject.borrow().clone();
+        self.queue_with(choice, subject);
+    }
+
+    /// `consentry.identify(id)`: the subject of the receipts of later decisions (`None` removes it).
+    /// Not persisted: an id kept in `localStorage` would outlive the site's login session, and on a
+    /// shared device the next person's decisions would be attributed to the previous customer. The
+    /// site identifies the visitor on each page view (or renders `subject_id` in the configuration).
+    pub fn identify(&self, subject: Option<String>) {
+        self.subject.replace(subject);
+    }
+
+    fn queue_with(self: &Rc<Self>, choice: Choice, subject: Option<String>) {
+        self.queue.borrow_mut().push_back((choice, subject));
         if self.working.replace(true) {
             return;
         }
@@ -143,10 +176,11 @@ impl Receipts {
     async fn work(self: Rc<Self>) {
         loop {
             let next = self.queue.borrow_mut().pop_front();
-            let Some(choice) = next else { break };
+            let Some((choice, subject)) = next else { break };
+            self.signing_subject.replace(subject.clone());
             if let Err(e) = chunk::make(self.clone(), choice.clone()).await {
                 // Keep it for the next attempt (the next decision retries the chunk).
-                self.queue.borrow_mut().push_front(choice);
+                self.queue.borrow_mut().push_front((choice, subject));
                 self.working.set(false);
                 events::report(&e);
                 return;
@@ -177,16 +211,23 @@ impl Receipts {
 
     async fn make(&self, choice: &Choice) -> Result<(), CryptoError> {
         let key = self.key().await?;
-        let signer =
-            Signer { principal: key.jwk.thumbprint(), prev_receipt_hash: self.load().chain, gpc: platform::gpc() };
+        let signer = Signer { principal: key.jwk.thumbprint(), prev_receipt_hash: self.load().chain, gpc: choice.gpc };
         let id = platform::new_uuid();
-        let payload = notice::build(&self.config, choice, &id, signer).to_json();
+        let mut receipt = notice::build(&self.config, choice, &id, signer);
+        receipt.subject_id = self.signing_subject.borrow().clone();
+        let payload = receipt.to_json();
         let input = jws::signing_input(&jws::protected_header(&key.jwk), &payload);
         let signature = key.sign(input.as_bytes()).await?;
         let compact = jws::assemble(&input, &signature);
         let now = platform::now();
         let has_endpoint = self.config.endpoint.is_some();
-        let added = self.update(|log| log.add(&id, &compact, now, has_endpoint));
+        let signal = (choice.method == Method::GPC_OPT_OUT).then(|| session::signal_key(&self.config));
+        let added = self.update(|log| {
+            if signal.is_some() {
+                log.signal = signal;
+            }
+            log.add(&id, &compact, now, has_endpoint)
+        });
         if added == Added::OutboxFull {
             events::report(&format_args!(
                 "the receipt outbox is full ({MAX_PENDING} receipts wait for the endpoint); receipt {id} is kept locally but not sent"

@@ -83,8 +83,9 @@ impl Runtime {
             }
         });
         gating::apply(&applied, &self.sinks);
-        let current = self.with_session(|s| s.choice().cloned());
-        self.receipts.start(current.as_ref());
+        let (current, signal) =
+            self.with_session(|s| (s.choice().cloned(), s.signal_choice(platform::now(), platform::new_uuid)));
+        self.receipts.start(current.as_ref(), signal);
         if restored {
             let detail = self.with_session(|s| s.change_json(Source::Stored));
             events::dispatch(EventName::Change, &detail);
@@ -202,6 +203,11 @@ impl Runtime {
             members.push(("receipts".to_string(), self.receipts.summary()));
         }
         state
+    }
+
+    /// `consentry.identify(id)`: the subject id of the receipts of later decisions (already checked).
+    pub fn identify(&self, subject: Option<String>) {
+        self.receipts.identify(subject);
     }
 
     /// Offers the visitor their receipts as a file.

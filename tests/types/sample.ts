@@ -71,6 +71,8 @@ const api: ConsentryApi = window.consentry;
 const early: ConsentryState | null = api.state();
 const granted: boolean = window.consentry.get('analytics/matomo');
 window.consentry.show();
+window.consentry.identify('cust-123');
+window.consentry.identify(null);
 document.querySelector('#accept')?.addEventListener('click', () => window.consentry.acceptAll());
 document.querySelector('#reject')?.addEventListener('click', () => window.consentry.rejectAll());
 

@@ -159,7 +159,22 @@ fn the_gpc_settings_are_the_parsers() {
     let gpc = non_null(&s["properties"]["gpc"]);
     assert_eq!(names(&gpc["properties"]["opt_in"]["enum"]), GpcOptIn::ALL.map(|o| o.name().to_string()));
     assert_eq!(gpc["properties"]["opt_in"]["default"], json!(GpcOptIn::default().name()));
-    assert_eq!(keys(&gpc["properties"]), ["opt_in"]);
+    assert_eq!(gpc["properties"]["receipts"]["type"], json!("boolean"));
+    assert_eq!(gpc["properties"]["receipts"]["default"], json!(GpcConfig::default().receipts));
+    assert_eq!(keys(&gpc["properties"]), ["opt_in", "receipts"]);
     assert!(s["$defs"]["purpose"]["properties"].get("gpc").is_some());
     assert!(parses(|v| v["purposes"][1]["gpc"] = json!(true)).is_ok());
+}
+
+#[test]
+fn the_subject_id_pattern_is_the_receipt_grammar() {
+    let s = schema();
+    let subject = non_null(&s["properties"]["subject_id"]);
+    assert_eq!(subject["pattern"], json!("^[A-Za-z0-9._:-]{1,64}$"));
+    for ok in ["a", "cust-123", "A.b_c:d-9", &"x".repeat(64)] {
+        assert!(parses(|v| v["subject_id"] = json!(ok)).is_ok(), "{ok}");
+    }
+    for bad in ["", "a b", "ana@example.com", "é", &"x".repeat(65)] {
+        assert!(parses(|v| v["subject_id"] = json!(bad)).is_err(), "{bad}");
+    }
 }

@@ -234,6 +234,25 @@ fn gpc_coverage_and_the_opt_in_rule_are_read_and_checked() {
     assert!(e.rule.contains("required purpose"), "{}", e.rule);
     let e = refused(|v| v["gpc"] = json!({"opt_in": "ignore"}));
     assert_eq!(e.path, "gpc.opt_in");
-    let e = refused(|v| v["gpc"] = json!({"receipts": true}));
+    assert!(!config().gpc.receipts, "signal-only receipts are asked for, never assumed");
+    let asked = Config::from_json(&edited(|v| v["gpc"] = json!({"receipts": true}))).unwrap();
+    assert!(asked.gpc.receipts);
+    let e = refused(|v| v["gpc"] = json!({"receipts": "yes"}));
+    assert_eq!(e.path, "gpc.receipts");
+    let e = refused(|v| v["gpc"] = json!({"post": true}));
     assert!(e.rule.starts_with("unknown field"), "{}", e.rule);
+}
+
+#[test]
+fn the_subject_id_is_optional_and_checked_by_the_receipt_grammar() {
+    assert_eq!(config().subject_id, None);
+    let c = Config::from_json(&edited(|v| v["subject_id"] = json!("cust-123"))).unwrap();
+    assert_eq!(c.subject_id.as_deref(), Some("cust-123"));
+    let e = refused(|v| v["subject_id"] = json!("ana@example.com"));
+    assert_eq!(e.path, "subject_id");
+    assert!(e.rule.contains("e-mail"), "{}", e.rule);
+    let e = refused(|v| v["subject_id"] = json!("a b"));
+    assert_eq!(e.path, "subject_id");
+    let e = refused(|v| v["subject_id"] = json!(""));
+    assert_eq!(e.path, "subject_id");
 }

@@ -41,6 +41,9 @@ fn malformed_records_read_as_no_choice() {
     let cases = [
         good.replacen("\"language\":\"fr\"", "\"language\":3", 1),
         good.replacen("\"action\":\"save\"", "\"action\":\"scroll\"", 1),
+        // The signal alone never writes a stored choice, so one claiming it is forged or corrupt.
+        good.replacen("\"layer\":\"preferences\",\"action\":\"save\"", "\"layer\":\"gpc\",\"action\":\"opt-out\"", 1),
+        good.replacen("\"action\":\"save\"", "\"action\":\"opt-out\"", 1),
         good.replacen("\"v\":1,", "\"v\":1,\"extra\":true,", 1),
         good.replacen("\"purposes\":{", "\"purposes\":{\"zzz\":\"yes\",", 1),
         good.replacen("\"id\":\"4f1c2a9e-0000-4000-8000-000000000001\"", "\"id\":\"\"", 1),

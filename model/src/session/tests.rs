@@ -214,3 +214,34 @@ fn a_choice_stored_by_another_tab_is_adopted_and_a_cleared_one_withdraws() {
     assert!(!s.applied().any_optional_granted(&c));
     assert_eq!(s.prompt(), Some(PromptReason::NoChoice));
 }
+
+#[test]
+fn a_signal_only_state_gets_a_gpc_opt_out_receipt_only_when_asked() {
+    let with = |receipts: bool| {
+        Config::from_json(&edited(|v| {
+            v["jurisdiction"] = serde_json::json!("US-CA");
+            v["purposes"][2]["gpc"] = serde_json::json!(true);
+            v["gpc"] = serde_json::json!({ "receipts": receipts });
+        }))
+        .unwrap()
+    };
+    let asked = Session::start_with_gpc(with(true), "en".into(), None, 1_000, true);
+    let choice = asked.signal_choice(2_000, || "signal-id".into()).expect("a signal-only state");
+    assert_eq!(choice.method, Method::GPC_OPT_OUT);
+    assert!(choice.gpc && !choice.gpc_override);
+    assert_eq!(&choice.decisions, asked.applied());
+    assert!(!choice.decisions.granted(&"marketing".parse().unwrap()));
+    assert_eq!(signal_key(asked.config()), "2026-11|marketing");
+    // Not asked for, no signal, or a choice of the visitor's in force: no such receipt.
+    assert!(Session::start_with_gpc(with(false), "en".into(), None, 1_000, true)
+        .signal_choice(2_000, String::new)
+        .is_none());
+    assert!(Session::start_with_gpc(with(true), "en".into(), None, 1_000, false)
+        .signal_choice(2_000, String::new)
+        .is_none());
+    let mut decided = Session::start_with_gpc(with(true), "en".into(), None, 1_000, true);
+    let all = Decisions::accept_all(decided.config());
+    let effects = decided.decide(all, Method { layer: Layer::Banner, action: Action::AcceptAll }, 3_000, || "x".into());
+    assert!(effects.choice.gpc, "the decision records that the signal was present");
+    assert!(decided.signal_choice(4_000, String::new).is_none());
+}

@@ -170,6 +170,30 @@ pub async fn daily_rates(db: &Db, from_day: i64, to_day: i64) -> Result<Vec<Dail
         .collect()
 }
 
+/// Receipts of a state the Global Privacy Control signal alone put in force (`gpc:opt-out`) on
+/// one UTC day of `consentTimestamp`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DailyGpcOptOut {
+    /// Days since 1970-01-01 (UTC).
+    pub day: i64,
+    /// Receipts.
+    pub receipts: u64,
+}
+
+/// `gpc:opt-out` receipts per day for days in `[from_day, to_day)`, by day (counted from the
+/// receipts themselves, through their partial index: nothing to keep in step).
+pub async fn daily_gpc_opt_outs(db: &Db, from_day: i64, to_day: i64) -> Result<Vec<DailyGpcOptOut>, DbError> {
+    let rows = sqlx::query(
+        "SELECT consent_ts / 86400 AS day, COUNT(*) FROM receipts WHERE collection_method = 'gpc:opt-out' \
+         AND consent_ts >= $1 AND consent_ts < $2 GROUP BY consent_ts / 86400 ORDER BY day",
+    )
+    .bind(from_day.saturating_mul(86_400))
+    .bind(to_day.saturating_mul(86_400))
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter().map(|r| Ok(DailyGpcOptOut { day: r.try_get(0)?, receipts: to_u64(r.try_get(1)?, "count")? })).collect()
+}
+
 /// All daily rates (for `verify`).
 pub async fn all_daily_rates(db: &Db) -> Result<Vec<DailyRate>, DbError> {
     daily_rates(db, i64::MIN, i64::MAX).await

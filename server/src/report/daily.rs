@@ -22,14 +22,16 @@ pub enum Choice {
 }
 
 impl Choice {
-    /// The kind of a stored `collectionMethod`, `None` if it is not `layer:action`.
+    /// The kind of a stored `collectionMethod`; `None` if it is not a valid method, or if it is
+    /// `gpc:opt-out` (no visitor chose: the signal alone set the state; counted apart).
     pub fn of(collection_method: &str) -> Option<Choice> {
         let method: Method = collection_method.parse().ok()?;
-        Some(match method.action {
-            Action::AcceptAll => Choice::AcceptAll,
-            Action::RejectAll => Choice::RejectAll,
-            Action::Save => Choice::Customised,
-        })
+        match method.action {
+            Action::AcceptAll => Some(Choice::AcceptAll),
+            Action::RejectAll => Some(Choice::RejectAll),
+            Action::Save => Some(Choice::Customised),
+            Action::OptOut => None,
+        }
     }
 }
 
@@ -122,5 +124,6 @@ mod tests {
         assert_eq!((second.receipts, second.choices, second.gpc, second.withdrawals), (3, [0, 1, 1], 1, 1));
         assert_eq!(second.purposes["analytics"], (0, 1));
         assert_eq!(Choice::of("banner:save"), Some(Choice::Customised));
+        assert_eq!(Choice::of("gpc:opt-out"), None);
     }
 }

@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use consentry_receipt::vocab::{Action, Layer, Method};
+use consentry_receipt::vocab::Method;
 use consentry_receipt::{b64, json, Receipt};
 
 use super::daily::Daily;
@@ -202,10 +202,8 @@ impl Tally {
             m.iter().map(|(id, (g, r))| TargetCount { granted: *g, id: id.clone(), refused: *r }).collect()
         };
         let mut methods = self.methods.clone();
-        for layer in Layer::ALL {
-            for action in Action::ALL {
-                methods.entry(Method { layer, action }.to_string()).or_default();
-            }
+        for method in Method::ALL {
+            methods.entry(method.to_string()).or_default();
         }
         DecisionCounts {
             by_language: self
@@ -298,7 +296,7 @@ mod tests {
         assert_eq!((c.first, c.linked, c.restart, c.breaks), (1, 1, 1, 1));
         let d = t.decisions();
         assert_eq!(d.purposes[0], TargetCount { granted: 0, id: "analytics".into(), refused: 3 });
-        assert_eq!(d.by_method.len(), 9, "every layer:action");
+        assert_eq!(d.by_method.len(), 10, "every layer:action, and gpc:opt-out");
         assert_eq!(d.by_method.iter().map(|m| m.receipts).sum::<u64>(), 3);
         assert_eq!(t.principals(), 2);
         let days = &t.daily().days;

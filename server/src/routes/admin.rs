@@ -105,11 +105,24 @@ async fn export(State(state): State<AppState>, Query(q): Query<Range>) -> Result
 // The answers. Members are in alphabetical order: the order these bodies have always had on the
 // wire (they were `serde_json::Value`s, whose objects sort their keys).
 
-/// `GET /v1/stats/consent-rates`: `{"days":[…]}`.
+/// `GET /v1/stats/consent-rates`: `{"days":[…],"gpcOptOut":[…]}`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ConsentRates {
-    /// By day, then purpose.
+    /// By day, then purpose: the visitors' decisions.
     pub days: Vec<DailyRateRow>,
+    /// By day: receipts of a state the Global Privacy Control signal alone put in force
+    /// (`gpc:opt-out`, no click), which `days` does not count.
+    #[serde(rename = "gpcOptOut")]
+    pub gpc_opt_out: Vec<GpcOptOutRow>,
+}
+
+/// `gpc:opt-out` receipts on one UTC day of `consentTimestamp`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GpcOptOutRow {
+    /// `YYYY-MM-DD`.
+    pub day: String,
+    /// Receipts.
+    pub receipts: u64,
 }
 
 /// Granted and refused decisions on one purpose on one UTC day of `consentTimestamp`.
@@ -167,7 +180,11 @@ async fn rates(State(state): State<AppState>, Query(q): Query<Range>) -> Result<
     let (from, to) = q.bounds()?;
     let day = |s: i64| if s == i64::MIN || s == i64::MAX { s } else { s.div_euclid(86_400) };
     let rows = reads::daily_rates(&state.db, day(from), day(to)).await?;
-    Ok(Json(ConsentRates { days: rows.into_iter().map(DailyRateRow::from).collect() }))
+    let gpc = reads::daily_gpc_opt_outs(&state.db, day(from), day(to)).await?;
+    Ok(Json(ConsentRates {
+        days: rows.into_iter().map(DailyRateRow::from).collect(),
+        gpc_opt_out: gpc.into_iter().map(|g| GpcOptOutRow { day: format_day(g.day), receipts: g.receipts }).collect(),
+    }))
 }
 
 async fn history(
@@ -198,10 +215,13 @@ mod tests {
     #[test]
     fn rates_keep_their_wire_form() {
         let row = |granted, refused| DailyRate { day: 11_016, purpose: "analytics".into(), granted, refused };
-        let rates = ConsentRates { days: vec![row(2, 1).into(), row(0, 0).into()] };
+        let rates = ConsentRates {
+            days: vec![row(2, 1).into(), row(0, 0).into()],
+            gpc_opt_out: vec![GpcOptOutRow { day: "2000-02-29".into(), receipts: 3 }],
+        };
         assert_eq!(
             serde_json::to_string(&rates).unwrap(),
-            r#"{"days":[{"day":"2000-02-29","granted":2,"purpose":"analytics","rate":0.6666666666666666,"refused":1},{"day":"2000-02-29","granted":0,"purpose":"analytics","rate":0.0,"refused":0}]}"#
+            r#"{"days":[{"day":"2000-02-29","granted":2,"purpose":"analytics","rate":0.6666666666666666,"refused":1},{"day":"2000-02-29","granted":0,"purpose":"analytics","rate":0.0,"refused":0}],"gpcOptOut":[{"day":"2000-02-29","receipts":3}]}"#
         );
     }
 

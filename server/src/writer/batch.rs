@@ -130,6 +130,7 @@ pub async fn append_with_events(
     insert_receipts(&mut tx, db.backend, &leaves, &answers, head.size).await?;
     insert_nodes(&mut tx, db.backend, &nodes).await?;
     upsert_rates(&mut tx, db.backend, &leaves).await?;
+    crate::db::subjects::index(&mut tx, db.backend, leaves.iter().map(|l| (l.index, &l.item.admitted.receipt))).await?;
     if events {
         insert_events(&mut tx, db.backend, &leaves, &head).await?;
     }

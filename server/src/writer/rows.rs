@@ -72,6 +72,11 @@ pub(super) async fn upsert_rates(tx: &mut Tx, backend: Backend, leaves: &[Leaf<'
     let mut per: HashMap<(i64, &str), (i64, i64)> = HashMap::new();
     for leaf in leaves {
         let r = &leaf.item.admitted.receipt;
+        // A state the Global Privacy Control signal alone set is no visitor's decision: it is
+        // counted apart (`gpcOptOut` of `/v1/stats/consent-rates`), not in the consent rates.
+        if !r.collection_method.is_visitor_decision() {
+            continue;
+        }
         for (purpose, granted) in &r.purpose_decisions {
             let e = per.entry((r.timestamp.div_euclid(86_400), purpose)).or_default();
             if *granted {
