@@ -40,6 +40,9 @@ pub struct Dashboard {
     pub generated_at: String,
     /// Receipts per day made with the Global Privacy Control signal set.
     pub gpc: Vec<u64>,
+    /// `gpc:opt-out` receipts per day: states the signal alone set, with no click. They are in
+    /// `receipts` but not in `choices` or `purposes`, which count visitors' decisions.
+    pub gpc_opt_out: Vec<u64>,
     /// Receipts and purpose decisions per language shown, over the period.
     pub languages: Vec<LanguageCount>,
     /// The log: its size per day, its latest signed tree head, the last `verify`.
@@ -180,6 +183,7 @@ fn series(tally: &Tally, days: &[i64], log: LogStatus, period: Period) -> Dashbo
         days: days.iter().map(|d| format_day(*d)).collect(),
         generated_at: format_millis(now_ms()),
         gpc: each(&|d| d.gpc),
+        gpc_opt_out: each(&|d| d.gpc_opt_outs),
         languages: tally.decisions().by_language,
         log,
         period,

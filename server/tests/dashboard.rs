@@ -112,7 +112,9 @@ async fn dashboard(kind: Kind) {
         prev: Some(&receipt_hash(&alice_1)),
         ..visit("alice", 7, at(first + 2, 12), "en", SAVE, false)
     });
-    for jws in [&erin_before, &alice_1, &bob, &carol, &dave, &erin_2, &alice_2] {
+    // The signal alone refused for frank: counted apart, not as a visitor's decision.
+    let frank = receipt(&Visit { gpc: true, ..visit("frank", 8, at(first + 2, 14), "en", Method::GPC_OPT_OUT, false) });
+    for jws in [&erin_before, &alice_1, &bob, &carol, &dave, &erin_2, &alice_2, &frank] {
         let r = post(&app, jws).await;
         assert_eq!(r.status, 200, "{}", r.text);
     }
@@ -126,12 +128,13 @@ async fn dashboard(kind: Kind) {
     let d = r.json();
     let days: Vec<String> = (first..=today).map(format_day).collect();
     assert_eq!(d["days"], serde_json::json!(days));
-    assert_eq!(d["receipts"], serde_json::json!([2, 3, 1, 0]));
-    assert_eq!(d["principals"], 5);
+    assert_eq!(d["receipts"], serde_json::json!([2, 3, 2, 0]));
+    assert_eq!(d["principals"], 6);
     assert_eq!(d["choices"]["acceptAll"], serde_json::json!([1, 2, 0, 0]));
     assert_eq!(d["choices"]["rejectAll"], serde_json::json!([1, 1, 0, 0]));
     assert_eq!(d["choices"]["customised"], serde_json::json!([0, 0, 1, 0]));
-    assert_eq!(d["gpc"], serde_json::json!([1, 1, 0, 0]));
+    assert_eq!(d["gpc"], serde_json::json!([1, 1, 1, 0]));
+    assert_eq!(d["gpcOptOut"], serde_json::json!([0, 0, 1, 0]));
     assert_eq!(d["withdrawals"]["perDay"], serde_json::json!([0, 1, 1, 0]), "erin across the start, alice inside");
     let by_target = d["withdrawals"]["byTarget"].as_array().unwrap();
     assert!(by_target.iter().any(|t| t["id"] == "analytics" && t["withdrawals"] == 2), "{by_target:?}");
@@ -144,10 +147,10 @@ async fn dashboard(kind: Kind) {
     assert_eq!(purpose("necessary")["granted"], serde_json::json!([2, 3, 1, 0]));
     let lang =
         |l: &str| d["languages"].as_array().unwrap().iter().find(|x| x["language"] == l).unwrap()["receipts"].clone();
-    assert_eq!((lang("en"), lang("fr")), (serde_json::json!(4), serde_json::json!(2)));
+    assert_eq!((lang("en"), lang("fr")), (serde_json::json!(5), serde_json::json!(2)));
     let log = &d["log"];
-    assert_eq!(log["treeSize"], 7);
-    assert_eq!(log["sizes"][3], 7, "every tree head was signed today");
+    assert_eq!(log["treeSize"], 8);
+    assert_eq!(log["sizes"][3], 8, "every tree head was signed today");
     assert!(log["rootHash"].as_str().is_some_and(|h| h.len() == 43));
     assert!(log["lastVerify"].is_null(), "no verify yet");
 
@@ -158,17 +161,17 @@ async fn dashboard(kind: Kind) {
     let v = v.json();
     assert_eq!(
         (v["status"].as_str(), v["receipts"].as_u64(), v["source"].as_str()),
-        (Some("passed"), Some(7), Some("dashboard"))
+        (Some("passed"), Some(8), Some("dashboard"))
     );
     let d = get(&app, &path, Some(TOKEN)).await.json();
     assert_eq!(d["log"]["lastVerify"]["status"], "passed");
-    assert_eq!(d["log"]["lastVerify"]["treeSize"], 7);
+    assert_eq!(d["log"]["lastVerify"]["treeSize"], 8);
     assert_eq!(send(&app, Request::post("/v1/verify").body(Body::empty()).unwrap()).await.status, 401);
 
     // The default period is the last 30 days; bad periods are 400s.
     let d = get(&app, "/v1/dashboard", Some(TOKEN)).await.json();
     assert_eq!(d["days"].as_array().unwrap().len(), 30);
-    assert_eq!(d["receipts"].as_array().unwrap().iter().filter_map(|n| n.as_u64()).sum::<u64>(), 7);
+    assert_eq!(d["receipts"].as_array().unwrap().iter().filter_map(|n| n.as_u64()).sum::<u64>(), 8);
     for bad in [
         format!("/v1/dashboard?from={}&to={}", format_day(today), format_day(first)),
         "/v1/dashboard?from=yesterday".to_string(),

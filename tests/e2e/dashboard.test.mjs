@@ -49,7 +49,7 @@ after(async () => server?.stop());
 const dayAt = (days, hours) => new Date(Math.floor(Date.now() / DAY_MS) * DAY_MS - days * DAY_MS + hours * 3_600_000);
 
 /** One visitor: a fresh browser, its clock at `when`, deciding with `decide`, until `count` receipts are acknowledged. */
-async function visit(t, config, { when, lang = 'en', gpc = false }, ...decisions) {
+async function visit(t, config, { when, lang = 'en', gpc = false, signalReceipt = false }, ...decisions) {
   const context = await env.context(t, { locale: lang === 'fr' ? 'fr-FR' : 'en-US' });
   if (gpc) await context.addInitScript(() => Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true }));
   await context.clock.install({ time: when });
@@ -57,6 +57,13 @@ async function visit(t, config, { when, lang = 'en', gpc = false }, ...decisions
   await page.goto(env.pageUrl({ config, lang }));
   await waitForWidget(page);
   let delivered = 0;
+  if (signalReceipt) {
+    delivered += 1;
+    await eventually(async () => (await state(page)).receipts.delivered === 1, {
+      timeout: 15_000,
+      message: 'the gpc:opt-out receipt acknowledged',
+    });
+  }
   for (const decide of decisions) {
     if (decide.at) await context.clock.setSystemTime(decide.at);
     await decide(page);
@@ -116,9 +123,13 @@ test('the dashboard plots the widget\'s receipts under a strict CSP, with the to
   await visit(t, config, { when: dayAt(4, 11), gpc: true }, rejectAll);
   await visit(t, config, { when: dayAt(4, 12) }, acceptAll, withdraw(dayAt(2, 9)));
   await visit(t, config, { when: dayAt(3, 18), lang: 'fr' }, analyticsOnly);
+  // A Californian with the GPC signal: the signal alone sets the state, and gpc.receipts posts it.
+  const californian = { ...config, jurisdiction: 'US-CA', gpc: { receipts: true } };
+  californian.purposes = config.purposes.map((p) => (p.id === 'marketing' ? { ...p, gpc: true } : p));
+  await visit(t, californian, { when: dayAt(3, 10), gpc: true, signalReceipt: true });
   await visit(t, config, { when: dayAt(2, 8) }, acceptAll);
   await visit(t, config, { when: dayAt(1, 13), lang: 'fr', gpc: true }, acceptAll);
-  const expected = 10;
+  const expected = 11;
   const health = await (await fetch(`${base}/healthz`)).json();
   assert.equal(health.treeSize, expected, 'every receipt is in the log');
 
@@ -157,9 +168,10 @@ test('the dashboard plots the widget\'s receipts under a strict CSP, with the to
   assert.equal(plots['choice split segments'], 3, 'accept all, reject all, customised');
   assert.equal(plots['language bars'], 2, 'en and fr');
   assert.equal(plots['receipts per day bars'], 6, 'six days with receipts');
-  assert.equal(plots['GPC share bars'], 2);
+  assert.equal(plots['GPC share bars'], 3);
   assert.equal(plots['withdrawal bars'], 1);
-  assert.match(await page.textContent('#cd-summary'), new RegExp(`^${expected} receipts from 9 browsers`));
+  assert.match(await page.textContent('#cd-summary'), new RegExp(`^${expected} receipts from 10 browsers`));
+  assert.match(await page.textContent('#cd-gpc-opt-out'), /^1 state set by the signal alone, with no click/);
   assert.match(await page.textContent('#cd-withdrawals .cd-legend'), /analytics 1/, 'the withdrawn purposes are listed');
 
   // Verify now: runs, and the last verify shows it passed.

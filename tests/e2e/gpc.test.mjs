@@ -5,12 +5,20 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as jose from 'jose';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import Ajv2020 from 'ajv/dist/2020.js';
 import {
   useEnvironment, waitForWidget, waitForBanner, bannerButton, dialog, dialogButton, purposeSwitch, expectNoBanner,
-  state, stored, runs, waitForChange, eventually, expectNoPageErrors, events,
+  state, stored, runs, waitForChange, eventually, expectNoPageErrors, events, ROOT,
 } from './support/harness.mjs';
 import { baseConfig, GATED_MARKUP } from './support/config.mjs';
 import { useEndpoint } from './support/endpoint.mjs';
+
+// Every payload the widget signs must match the receipt JSON Schema.
+const validatePayload = new Ajv2020({ allErrors: true, strict: true }).compile(
+  JSON.parse(readFileSync(path.join(ROOT, 'receipt', 'schema', 'receipt.schema.json'), 'utf8')),
+);
 
 const env = useEnvironment();
 const endpoint = useEndpoint();
@@ -48,7 +56,9 @@ async function receiptPayloads(from) {
   return Promise.all(
     endpoint.received.slice(from).map(async (r) => {
       const { payload } = await jose.compactVerify(r.body, jose.EmbeddedJWK, { algorithms: ['ES256'] });
-      return JSON.parse(new TextDecoder().decode(payload));
+      const parsed = JSON.parse(new TextDecoder().decode(payload));
+      assert.ok(validatePayload(parsed), `the payload matches the receipt JSON Schema: ${JSON.stringify(validatePayload.errors)}`);
+      return parsed;
     }),
   );
 }
@@ -194,4 +204,75 @@ test('GPC-06: the Consent Mode default already denies what the signal covers, ev
   const change = (await events(page, 'consentry:change'))[0].detail;
   assert.equal(change.gpc, true);
   assert.deepEqual(change.gpcApplied, ['marketing']);
+});
+
+/** The receipts posted since `from`, once there are `n` of them (verified and schema-checked). */
+async function receiptsFrom(from, n, message) {
+  return eventually(async () => {
+    const p = await receiptPayloads(from);
+    return p.length >= n && p;
+  }, { timeout: 15_000, message });
+}
+
+test('GPC-R4: with gpc.receipts the signal-derived state is posted once per browser as gpc:opt-out, and never after a decision', async (t) => {
+  const context = await gpcContext(t);
+  const config = gpcConfig('US-CA', { receipts: true });
+  const from = endpoint.received.length;
+  const first = await open(t, context, { config, body: GATED_MARKUP });
+  await expectNoBanner(first);
+  const [signal] = await receiptsFrom(from, 1, 'the gpc:opt-out receipt');
+  assert.equal(signal.collectionMethod, 'gpc:opt-out');
+  assert.equal(signal.gpc, true);
+  assert.equal(signal.decisions.purposes.marketing, false, 'the covered purpose is off');
+  assert.equal(signal.decisions.purposes.necessary, true);
+  assert.equal(signal.overridesGpc, undefined);
+  assert.equal(await stored(first), null, 'the signal is never stored as a choice');
+  await eventually(async () => /"signal":/.test((await first.evaluate(() => localStorage.getItem('consentry.receipts'))) ?? ''),
+    { message: 'the receipt log remembers the signal receipt' });
+  expectNoPageErrors(first);
+  await first.close();
+
+  // A second page view posts nothing new: the next receipt is the visitor's own decision.
+  const second = await open(t, context, { config, body: GATED_MARKUP });
+  await expectNoBanner(second);
+  await second.evaluate(() => window.consentry.rejectAll());
+  await waitForChange(second);
+  let payloads = await receiptsFrom(from, 2, 'the reject receipt');
+  assert.deepEqual(payloads.map((p) => p.collectionMethod), ['gpc:opt-out', 'api:reject-all']);
+  assert.equal(payloads[1].gpc, true);
+  assert.notEqual(await stored(second), null, 'the visitor\'s decision is stored');
+  await second.close();
+
+  // After a decision the signal alone makes no receipt.
+  const third = await open(t, context, { config, body: GATED_MARKUP });
+  await expectNoBanner(third);
+  await third.evaluate(() => window.consentry.acceptAll());
+  await waitForChange(third);
+  payloads = await receiptsFrom(from, 3, 'the accept receipt');
+  assert.deepEqual(payloads.map((p) => p.collectionMethod), ['gpc:opt-out', 'api:reject-all', 'api:accept-all']);
+  assert.equal(payloads[2].decisions.purposes.marketing, false, 'accept all leaves the covered purpose off');
+  await third.close();
+
+  // A new policy version voids that decision: the signal-derived state under it is posted once more.
+  const later = { ...config, policy_version: `${config.policy_version}-2` };
+  const fourth = await open(t, context, { config: later, body: GATED_MARKUP });
+  await expectNoBanner(fourth);
+  await fourth.evaluate(() => window.consentry.rejectAll());
+  await waitForChange(fourth);
+  payloads = await receiptsFrom(from, 5, 'the receipts under the new policy');
+  assert.deepEqual(payloads.slice(3).map((p) => [p.collectionMethod, p.policyVersion]),
+    [['gpc:opt-out', later.policy_version], ['api:reject-all', later.policy_version]]);
+});
+
+test('GPC-R4: without gpc.receipts the signal posts nothing until the visitor decides', async (t) => {
+  const context = await gpcContext(t);
+  const from = endpoint.received.length;
+  const page = await open(t, context, { config: gpcConfig('US-CA'), body: GATED_MARKUP });
+  await expectNoBanner(page);
+  assert.equal((await state(page)).purposes.marketing, false);
+  await page.evaluate(() => window.consentry.rejectAll());
+  await waitForChange(page);
+  const payloads = await receiptsFrom(from, 1, 'the reject receipt');
+  assert.deepEqual(payloads.map((p) => p.collectionMethod), ['api:reject-all']);
+  assert.doesNotMatch((await page.evaluate(() => localStorage.getItem('consentry.receipts'))) ?? '', /"signal":/);
 });

@@ -44,6 +44,9 @@ pub struct DayCounts {
     pub choices: [u64; 3],
     /// Receipts made with the Global Privacy Control signal set.
     pub gpc: u64,
+    /// `gpc:opt-out` receipts: states the signal alone set, with no visitor decision. They are
+    /// counted in `receipts` but not in `choices` or `purposes`, which are visitors' decisions.
+    pub gpc_opt_outs: u64,
     /// Receipts that withdraw a grant ([`super::document::Withdrawals`]).
     pub withdrawals: u64,
     /// Purpose id → (granted, refused).
@@ -73,6 +76,10 @@ impl Daily {
     ) {
         let day = self.day(consent_ts);
         day.receipts += 1;
+        if collection_method.parse::<Method>().ok() == Some(Method::GPC_OPT_OUT) {
+            day.gpc_opt_outs += 1;
+            return;
+        }
         if let Some(choice) = Choice::of(collection_method) {
             day.choices[choice as usize] += 1;
         }
@@ -116,13 +123,15 @@ mod tests {
         d.receipt(DAY, "preferences:save", [(&analytics.0, &false)]);
         d.receipt(DAY + 5, "api:reject-all", []);
         d.receipt(DAY + 6, "nonsense", []);
+        d.receipt(DAY + 7, "gpc:opt-out", [(&analytics.0, &false)]);
         d.gpc(DAY + 5);
         d.withdrawal(DAY);
         assert_eq!(d.days[&0].choices, [1, 0, 0]);
         assert_eq!(d.days[&0].purposes["analytics"], (1, 0));
         let second = &d.days[&1];
-        assert_eq!((second.receipts, second.choices, second.gpc, second.withdrawals), (3, [0, 1, 1], 1, 1));
-        assert_eq!(second.purposes["analytics"], (0, 1));
+        assert_eq!((second.receipts, second.choices, second.gpc, second.withdrawals), (4, [0, 1, 1], 1, 1));
+        assert_eq!(second.gpc_opt_outs, 1);
+        assert_eq!(second.purposes["analytics"], (0, 1), "the signal's refusal is not a visitor's decision");
         assert_eq!(Choice::of("banner:save"), Some(Choice::Customised));
         assert_eq!(Choice::of("gpc:opt-out"), None);
     }

@@ -371,6 +371,10 @@
         cls: 'cd-s2',
       });
     }
+    const optOuts = sum(data.gpcOptOut);
+    $('cd-gpc-opt-out').textContent =
+      `${number.format(optOuts)} ${optOuts === 1 ? 'state' : 'states'} set by the signal alone, with no click ` +
+      '(gpc:opt-out receipts; not counted as visitors\' decisions).';
 
     // Withdrawals.
     const withdrawals = $('cd-withdrawals');
