@@ -66,7 +66,10 @@ pub struct Signer {
 }
 
 /// The receipt payload for a recorded choice. The purposes it lists, the controller and the notice
-/// hash all come from the one notice the visitor was shown.
+/// hash all come from the one notice the visitor was shown. `subject_id` is left `None`: who the
+/// site said the visitor was belongs to the moment of the decision, not to the configuration, so
+/// the caller sets it (the widget: the id identified when the choice was made, none for a receipt
+/// of an earlier page view's decision).
 pub fn build(config: &Config, choice: &Choice, receipt_id: &str, signer: Signer) -> Receipt {
     let shown = notice(config, &choice.language);
     let notice_hash = shown.hash();
@@ -100,7 +103,7 @@ pub fn build(config: &Config, choice: &Choice, receipt_id: &str, signer: Signer)
         expires_at: choice.expires.div_euclid(1000),
         consent_id: choice.id.clone(),
         overrides_gpc: choice.gpc_override,
-        subject_id: config.subject_id.clone(),
+        subject_id: None,
     }
 }
 

@@ -8,7 +8,7 @@
 //! signed tree head (whose signature is checked) must match, and tree heads must not go back in
 //! time. The chain-break count and the daily rates are recounted. Memory: a few hundred bytes per receipt (tree levels and chain hashes).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use consentry_receipt::b64;
 use consentry_receipt::jws::{assemble, receipt_hash, JwsError};
@@ -66,6 +66,8 @@ struct Recount {
     last: HashMap<String, String>,
     owner: HashMap<String, String>,
     rates: BTreeMap<(i64, String), (u64, u64)>,
+    /// `(subjectId, leaf index)` of every receipt that carries a subject.
+    subjects: BTreeSet<(String, i64)>,
 }
 
 /// What `verify` trusts that does not come from the database it checks. Without it, the key is
@@ -253,6 +255,9 @@ fn check_receipt(r: &StoredReceipt, recount: &mut Recount, report: &mut Report) 
     if link.is_break() {
         report.chain_breaks += 1;
     }
+    if let Some(subject) = &v.subject_id {
+        recount.subjects.insert((subject.clone(), r.leaf_index as i64));
+    }
     recount.last.insert(v.principal.clone(), r.receipt_hash.clone());
     recount.owner.insert(r.receipt_hash.clone(), v.principal.clone());
     // As the writer counts them: `gpc:opt-out` receipts are not in the daily rates.
@@ -333,6 +338,14 @@ async fn check_tables(db: &Db, recount: &Recount, report: &mut Report) -> Result
         reads::all_daily_rates(db).await?.into_iter().map(|r| ((r.day, r.purpose), (r.granted, r.refused))).collect();
     if rates != recount.rates {
         report.problem("the daily rates differ from the receipts".into());
+    }
+    let subjects = crate::db::subjects::all(db).await?;
+    if subjects != recount.subjects {
+        let missing = recount.subjects.difference(&subjects).count();
+        let extra = subjects.difference(&recount.subjects).count();
+        report.problem(format!(
+            "the subject index differs from the receipts (missing: {missing}; carried by no receipt: {extra})"
+        ));
     }
     Ok(())
 }

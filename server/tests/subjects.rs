@@ -1,6 +1,6 @@
 //! `GET /v1/subjects/{id}/consent` (issue 12, CRM hooks): receipts carrying a `subjectId` are
 //! indexed as they are accepted, and the lookup answers each purpose's current state with the
-//! receipt that set it, on SQLite and PostgreSQL. The index is derived data: `verify` still passes.
+//! receipt that set it, on SQLite and PostgreSQL. The index is derived data, which `verify` checks.
 
 // Helpers outside `#[test]` functions unwrap too: a panic there is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -73,6 +73,17 @@ async fn lookup_after_grant_and_withdrawal(kind: Kind) {
     let report = consentry_server::verify::verify(&db).await.unwrap();
     assert_eq!(report.problem_count, 0, "{:?}", report.problems);
     assert_eq!(report.receipts, 4);
+
+    // The index is checked against the receipts: a row removed, then one that no receipt carries.
+    sqlx::query("DELETE FROM subject_receipts WHERE subject_id = 'cust-456'").execute(&db.pool).await.unwrap();
+    let report = consentry_server::verify::verify(&db).await.unwrap();
+    assert_eq!(report.problems, ["the subject index differs from the receipts (missing: 1; carried by no receipt: 0)"]);
+    sqlx::query("INSERT INTO subject_receipts (subject_id, leaf_index) VALUES ('cust-456', 3), ('cust-123', 1)")
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    let report = consentry_server::verify::verify(&db).await.unwrap();
+    assert_eq!(report.problems, ["the subject index differs from the receipts (missing: 0; carried by no receipt: 1)"]);
 }
 
 #[tokio::test]

@@ -2,10 +2,11 @@
 // gated content, status panel and refused-configuration switch behave as the page says.
 // The page is served from the site origin; only `consentry.js` is pointed at the widget origin.
 
-import { test } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { startReceiptServer } from './support/receipt-server.mjs';
 import {
   useEnvironment,
   ROOT,
@@ -140,5 +141,36 @@ test('demo: strict.html (CSP without inline anything, Trusted Types with the pol
     message: 'the gated script to run',
   });
   assert.deepEqual(await page.evaluate(() => window.__violations), []);
+  expectNoPageErrors(page);
+});
+
+test('demo: the page\'s receipts reach the demo\'s receipt server, and its dashboard (linked from the page) shows them', async (t) => {
+  const token = 'e2e-demo-admin-token-0123456789-abcdefghijklmn';
+  const server = await startReceiptServer({ token, allowOrigin: env.site.origin, name: 'demo' });
+  after(() => server.stop());
+  serveDemo();
+  const html = readFileSync(path.join(ROOT, 'index.html'), 'utf8');
+  const endpoint = 'http://127.0.0.1:8787/v1/receipts';
+  assert.ok(html.includes(`"endpoint": "${endpoint}"`), 'the demo posts to the server `cargo xtask demo` runs');
+  const url = env.route('/index-with-server.html', html
+    .replace('<script src="consentry.js" async></script>', `<script src="${env.scriptUrl()}" async></script>`)
+    .replace(endpoint, `${server.base}/v1/receipts`));
+  const context = await env.context(t);
+  const page = await env.page(context);
+  await page.goto(url);
+  await waitForBanner(page);
+  const link = page.locator('#dashboard-link');
+  assert.equal(await link.getAttribute('href'), new URL('/dashboard', endpoint).href, 'the link is the same server\'s dashboard');
+  await bannerButton(page, 'accept-all').click();
+  await waitForChange(page);
+  await eventually(async () => (await state(page)).receipts.delivered === 1, { timeout: 15_000, message: 'the receipt acknowledged' });
+
+  const dashboard = await env.page(context);
+  await dashboard.goto(`${server.base}/dashboard`);
+  await dashboard.fill('#cd-token', token);
+  await dashboard.click('#cd-login button[type="submit"]');
+  await dashboard.waitForFunction(() => document.querySelector('#cd-summary').textContent.includes('receipts from'));
+  assert.match(await dashboard.textContent('#cd-summary'), /^1 receipts? from 1 browsers?/);
+  assert.equal(await dashboard.locator('#cd-receipts rect.cd-bar').count(), 1);
   expectNoPageErrors(page);
 });

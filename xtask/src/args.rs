@@ -31,8 +31,9 @@ commands:
   fuzz [--seconds N] [TARGET...]
                         run every cargo-fuzz target of fuzz/fuzz_targets/ (or the ones named)
                         for N seconds each (default 60), then print a summary; fails if one crashed
-  demo                  setup --demo, then serve the demo on http://127.0.0.1:8080/ and the
-                        receipt server on http://127.0.0.1:8787/
+  demo [--no-open]      setup --demo, then serve the demo on http://127.0.0.1:8080/ and the
+                        receipt server on http://127.0.0.1:8787/, and open the page and the
+                        server's dashboard in the desktop's browser once they answer
   bench                 receipt server throughput on SQLite and PostgreSQL (prints figures)
   bench-widget [--dist DIR] [--compare DIR] [--runs N] [--throttle P] [-- ARGS...]
                         the widget beside peer consent banners in headless Chromium, with
@@ -65,8 +66,8 @@ pub enum Cmd {
     Test,
     /// `fuzz [--seconds N] [TARGET...]`.
     Fuzz(FuzzArgs),
-    /// `demo`.
-    Demo,
+    /// `demo [--no-open]`: `true` opens the demo page and the dashboard in a browser.
+    Demo { open: bool },
     /// `bench`.
     Bench,
     /// `bench-widget [--dist DIR] [--compare DIR] [--runs N] [--throttle P] [-- ARGS...]`.
@@ -144,7 +145,11 @@ pub fn parse(args: &[String]) -> Result<Cmd> {
         "lint" => no_arguments(rest).map(|()| Cmd::Lint),
         "test" => no_arguments(rest).map(|()| Cmd::Test),
         "fuzz" => parse_fuzz(rest).map(Cmd::Fuzz),
-        "demo" => no_arguments(rest).map(|()| Cmd::Demo),
+        "demo" => match rest {
+            [] => Ok(Cmd::Demo { open: true }),
+            [flag] if flag == "--no-open" => Ok(Cmd::Demo { open: false }),
+            [other, ..] => bail!("unknown argument `{other}`\n\n{USAGE}"),
+        },
         "bench" => no_arguments(rest).map(|()| Cmd::Bench),
         "bench-widget" => parse_bench_widget(rest).map(Cmd::BenchWidget),
         "audit" => parse_audit(rest).map(Cmd::Audit),
@@ -387,6 +392,8 @@ mod tests {
         }
         assert_eq!(parse_words("lint").unwrap(), Cmd::Lint);
         assert_eq!(parse_words("test").unwrap(), Cmd::Test);
+        assert_eq!(parse_words("demo").unwrap(), Cmd::Demo { open: true });
+        assert_eq!(parse_words("demo --no-open").unwrap(), Cmd::Demo { open: false });
         assert!(error_of("deploy").starts_with("unknown command `deploy`"));
     }
 }

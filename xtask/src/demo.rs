@@ -5,11 +5,14 @@
 //! `consentry.js` and `consentry.wasm` next to the page. Beside it runs the receipt server on
 //! <http://127.0.0.1:8787/> (SQLite file `target/demo/receipts.db`, the demo page's origin
 //! allowed), so receipts arrive, are verified and logged as the visitor decides; its dashboard of
-//! those receipts is <http://127.0.0.1:8787/dashboard> (the token is printed). The demo is a
-//! list of [`Service`]s run side by side; when one stops, the others are stopped, and Ctrl-C
-//! reaches both (they share the terminal's process group).
+//! those receipts is <http://127.0.0.1:8787/dashboard> (the token is printed). Once both answer,
+//! the demo page and the dashboard are opened in the desktop's browser (`$BROWSER`, `xdg-open` or
+//! `open`; not with `--no-open` or without a display, when the URLs printed are the way in). The
+//! demo is a list of [`Service`]s run side by side; when one stops, the others are stopped, and
+//! Ctrl-C reaches both (they share the terminal's process group).
 
-use std::process::{Child, Command};
+use std::net::{SocketAddr, TcpStream};
+use std::process::{Child, Command, Stdio};
 use std::thread;
 use std::time::Duration;
 
@@ -35,8 +38,9 @@ struct Service {
     command: Command,
 }
 
-/// Runs set-up with Trunk, then every demo service until one of them stops.
-pub fn run_demo() -> Result<()> {
+/// Runs set-up with Trunk, then every demo service until one of them stops; `open`: open the
+/// demo page and the dashboard in the desktop's browser once they answer.
+pub fn run_demo(open: bool) -> Result<()> {
     setup::run_all(&setup::Options { demo: true, fuzz: false, postgres: false })?;
     create_watch_ignores()?;
     run(Command::new("cargo").current_dir(root()).args(["build", "--package", SERVER_PACKAGE]))?;
@@ -44,7 +48,59 @@ pub fn run_demo() -> Result<()> {
     println!("demo: http://{ADDRESS}:{PORT}/ (Ctrl-C to stop)");
     println!("demo: receipt server http://{SERVER_ADDRESS}/ (POST /v1/receipts, GET /v1/log/sth, /metrics)");
     println!("demo: dashboard of the demo's receipts http://{SERVER_ADDRESS}/dashboard ({})", token_hint());
+    if open {
+        let urls = [format!("http://{ADDRESS}:{PORT}/"), format!("http://{SERVER_ADDRESS}/dashboard")];
+        thread::spawn(move || open_when_up(&urls));
+    }
     supervise(services)
+}
+
+/// How long to wait for Trunk's first build (a cold one compiles the widget) and the server.
+const OPEN_WAIT: Duration = Duration::from_secs(900);
+
+/// Waits until the page and the receipt server accept connections, then opens `urls`.
+fn open_when_up(urls: &[String]) {
+    let listening = |addr: &str| {
+        addr.parse::<SocketAddr>().is_ok_and(|a| TcpStream::connect_timeout(&a, Duration::from_millis(300)).is_ok())
+    };
+    let start = std::time::Instant::now();
+    while !(listening(&format!("{ADDRESS}:{PORT}")) && listening(SERVER_ADDRESS)) {
+        if start.elapsed() > OPEN_WAIT {
+            return;
+        }
+        thread::sleep(Duration::from_millis(500));
+    }
+    let Some(opener) = opener(std::env::var("BROWSER").ok(), has_display(), cfg!(target_os = "macos")) else {
+        println!("demo: no desktop browser to open (no display); open the URLs above");
+        return;
+    };
+    for url in urls {
+        let spawned =
+            Command::new(&opener).arg(url).stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null()).spawn();
+        match spawned {
+            Ok(_) => println!("demo: opened {url}"),
+            Err(e) => {
+                println!("demo: could not open {url} with `{opener}` ({e}); open it yourself");
+                return;
+            }
+        }
+    }
+}
+
+/// Whether a graphical session is there to show a browser.
+fn has_display() -> bool {
+    ["DISPLAY", "WAYLAND_DISPLAY"].iter().any(|v| std::env::var_os(v).is_some_and(|x| !x.is_empty()))
+}
+
+/// The program that opens a URL: `$BROWSER` if set, else `open` on macOS, else `xdg-open` when
+/// there is a display; `None` when nothing can show it.
+fn opener(browser: Option<String>, display: bool, macos: bool) -> Option<String> {
+    match browser.filter(|b| !b.trim().is_empty()) {
+        Some(b) => Some(b),
+        None if macos => Some("open".into()),
+        None if display => Some("xdg-open".into()),
+        None => None,
+    }
 }
 
 fn trunk_serve() -> Service {
@@ -152,6 +208,14 @@ fn stop_all(running: &mut Vec<(&'static str, Child)>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_opener_is_browser_then_the_platforms_then_none() {
+        assert_eq!(opener(Some("firefox".into()), false, false).as_deref(), Some("firefox"));
+        assert_eq!(opener(Some(" ".into()), true, false).as_deref(), Some("xdg-open"));
+        assert_eq!(opener(None, false, true).as_deref(), Some("open"));
+        assert_eq!(opener(None, false, false), None, "a headless machine opens nothing");
+    }
 
     #[test]
     fn reads_the_watch_ignore_list() {

@@ -66,7 +66,7 @@ fn run(args: &[String]) -> Result<()> {
         Cmd::Bench => bench::run_bench(),
         Cmd::BenchWidget(bench) => bench_widget::run_bench_widget(&bench),
         Cmd::Audit(db) => audit::run_audit(&db),
-        Cmd::Demo => demo::run_demo(),
+        Cmd::Demo { open } => demo::run_demo(open),
         Cmd::Help => {
             println!("{USAGE}");
             Ok(())

@@ -3,14 +3,15 @@
 //!
 //! Written by the log writer in the append's own transaction ([`index`]); read by
 //! `GET /v1/subjects/{id}/consent` ([`current`]). It is derived data: the id is inside the signed
-//! receipt, so the ledger stays tamper-evident and `verify` is unchanged.
+//! receipt, so the ledger stays tamper-evident, and `verify` rebuilds the index from the receipts
+//! and reports any difference ([`all`]).
 //!
 //! The current state of a purpose (or `purpose/service`) is the decision of the subject's receipt
 //! with the largest leaf index that decides it: the server's own acceptance order, which no client
 //! clock can move (a browser's receipts arrive in chain order). A receipt made offline on a second
 //! device and delivered later counts from its delivery; its `consentTimestamp` is returned too.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 use sqlx::Row;
@@ -35,6 +36,12 @@ pub async fn index<'a>(
         bind_all(sqlx::query(&sql), params).execute(&mut **tx).await?;
     }
     Ok(())
+}
+
+/// Every `(subject id, leaf index)` of the index, for `verify`'s comparison with the receipts.
+pub async fn all(db: &Db) -> Result<BTreeSet<(String, i64)>, DbError> {
+    let rows = sqlx::query("SELECT subject_id, leaf_index FROM subject_receipts").fetch_all(&db.pool).await?;
+    rows.iter().map(|row| Ok((row.try_get(0)?, row.try_get(1)?))).collect()
 }
 
 /// The receipt that set a decision.
