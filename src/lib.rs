@@ -31,6 +31,9 @@ mod contrast;
 
 #[cfg(target_arch = "wasm32")]
 mod browser;
+/// The Leptos API: `<ConsentProvider>` and the `use_consent*` hooks (feature `leptos-api`).
+#[cfg(all(target_arch = "wasm32", feature = "leptos-api"))]
+pub mod component;
 #[cfg(target_arch = "wasm32")]
 mod ui;
 

@@ -166,6 +166,14 @@ pub struct Mounted {
     _sync: Vec<Listener>,
 }
 
+impl Mounted {
+    /// The running widget, for the Leptos API's hooks and actions.
+    #[cfg(feature = "leptos-api")]
+    pub(crate) fn runtime(&self) -> &Rc<Runtime> {
+        &self._runtime
+    }
+}
+
 impl Drop for Mounted {
     fn drop(&mut self) {
         // Unmount the view first (its owner holds the runtime), then take the host off the page; the

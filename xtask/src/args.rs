@@ -25,9 +25,9 @@ commands:
                         for wasm32)
   audit --db DIR        cargo deny's advisories check against DIR, a local git clone of the
                         RustSec advisory database (github.com/RustSec/advisory-db)
-  test                  setup, lint, native tests, server tests (SQLite + PostgreSQL), browser
-                        tests, dist, end-to-end tests, fuzz replay (each target over its
-                        committed inputs)
+  test                  setup (with Trunk), lint, native tests, server tests (SQLite +
+                        PostgreSQL), browser tests, dist, the Leptos example (Trunk),
+                        end-to-end tests, fuzz replay (each target over its committed inputs)
   fuzz [--seconds N] [TARGET...]
                         run every cargo-fuzz target of fuzz/fuzz_targets/ (or the ones named)
                         for N seconds each (default 60), then print a summary; fails if one crashed

@@ -12,9 +12,11 @@
 //!   against a scratch database with one made-up advisory;
 //! - `cargo clippy --workspace --all-targets --keep-going -- -D warnings`: every crate natively,
 //!   tests and benches included, with `[workspace.lints]` and `clippy.toml`;
-//! - `cargo clippy --target wasm32-unknown-unknown --package consentry --all-targets --keep-going --
-//!   -D warnings`: the widget's browser half (`cfg(target_arch = "wasm32")`) and its
-//!   `wasm-bindgen-test` browser tests compile only for wasm32, so the native clippy never sees them;
+//! - `cargo clippy --target wasm32-unknown-unknown --package consentry --package
+//!   consentry-leptos-example --all-targets --features consentry/leptos-api --keep-going -- -D
+//!   warnings`: the widget's browser half (`cfg(target_arch = "wasm32")`), its Leptos API, its
+//!   `wasm-bindgen-test` browser tests and the Leptos example compile only for wasm32, so the native
+//!   clippy never sees them;
 //! - the same for the library with `--features split`, the code-split build `dist` ships.
 //!
 //! `--keep-going`: a crate that fails does not stop the others from being checked. Every check runs
@@ -88,7 +90,16 @@ pub fn checks() -> Vec<Check> {
                 "warnings",
             ])),
         },
-        Check { name: "clippy (wasm32, consentry)", step: Step::Command(wasm_clippy(&["--all-targets"])) },
+        Check {
+            name: "clippy (wasm32, consentry --features leptos-api, Leptos example)",
+            step: Step::Command(wasm_clippy(&[
+                "--package",
+                "consentry-leptos-example",
+                "--all-targets",
+                "--features",
+                "consentry/leptos-api",
+            ])),
+        },
         Check {
             name: "clippy (wasm32, consentry --features split)",
             step: Step::Command(wasm_clippy(&["--lib", "--features", "split"])),

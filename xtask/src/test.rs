@@ -5,7 +5,7 @@
 //! → native unit tests → receipt server tests (on a SQLite file and on the PostgreSQL set-up
 //! started, each test in a fresh database; this also builds the `target/debug/consentry-server`
 //! that `tests/e2e/server.test.mjs` runs) → browser tests (`wasm-bindgen-test` in headless
-//! Chromium) → `dist` (release) → end-to-end tests (`node --test tests/e2e/*.test.mjs`, which load
+//! Chromium) → `dist` (release) → the Leptos example (`examples/leptos-app`, built by Trunk) → end-to-end tests (`node --test tests/e2e/*.test.mjs`, which load
 //! `dist/` the way a site owner's page does) → fuzz replay (every cargo-fuzz target built with the
 //! pinned nightly and run once over its committed corpus and regressions, `-runs=0`, see
 //! [`fuzz::replay`]: deterministic, a few seconds once built). Each stage's wall time is printed,
@@ -52,12 +52,14 @@ pub fn run_tests() -> Result<()> {
 type Timings = Vec<(&'static str, Duration, bool)>;
 
 fn run_stages(timings: &mut Timings) -> Result<()> {
-    stage(timings, "setup", || setup::run_all(&setup::Options { demo: false, fuzz: true, postgres: true }))?;
+    // `demo: true`: Trunk builds the Leptos example for its end-to-end test.
+    stage(timings, "setup", || setup::run_all(&setup::Options { demo: true, fuzz: true, postgres: true }))?;
     stage(timings, "lint", lint_checks)?;
     stage(timings, "native tests", native_tests)?;
     stage(timings, "server tests", server_tests)?;
     stage(timings, "browser tests", browser_tests)?;
     stage(timings, "dist", || dist::run_dist(&dist::Options { out: dist_dir(), profile: Profile::Release }))?;
+    stage(timings, "leptos example", build_leptos_example)?;
     stage(timings, "e2e tests", e2e_tests)?;
     stage(timings, "fuzz replay", || fuzz::replay(without_bless))
 }
@@ -111,18 +113,40 @@ fn server_tests() -> Result<()> {
 /// The runner is `wasm-bindgen-test-runner`, set for the wasm32 target in `.cargo/config.toml`.
 fn browser_tests() -> Result<()> {
     let mut cmd = command("cargo");
-    cmd.args(["test", "--target", WASM_TARGET, "--package", WIDGET_PACKAGE]).env("CHROMEDRIVER", CHROMEDRIVER);
+    // `leptos-api`: also the Leptos API's tests (`tests/leptos_api.rs`); the feature only adds a module.
+    cmd.args(["test", "--target", WASM_TARGET, "--package", WIDGET_PACKAGE, "--features", "leptos-api"])
+        .env("CHROMEDRIVER", CHROMEDRIVER);
     if std::env::var_os("WASM_BINDGEN_TEST_TIMEOUT").is_none() {
         cmd.env("WASM_BINDGEN_TEST_TIMEOUT", BROWSER_TEST_TIMEOUT);
     }
     run(&mut cmd)
 }
 
-/// `node --test` over `tests/e2e/*.test.mjs`; the tests find the built files via `CONSENTRY_DIST`.
+/// `node --test` over `tests/e2e/*.test.mjs`; the tests find the built files via `CONSENTRY_DIST`,
+/// and the Trunk-built Leptos example via `CONSENTRY_LEPTOS_EXAMPLE`.
 fn e2e_tests() -> Result<()> {
     let root = root();
     let files = e2e_files(&root.join("tests/e2e"), &root)?;
-    run(command("node").arg("--test").args(&files).env("CONSENTRY_DIST", dist_dir()))
+    run(command("node")
+        .arg("--test")
+        .args(&files)
+        .env("CONSENTRY_DIST", dist_dir())
+        .env("CONSENTRY_LEPTOS_EXAMPLE", leptos_example_dir()))
+}
+
+/// Builds `examples/leptos-app` with Trunk (offline, see its `Trunk.toml`) into
+/// [`leptos_example_dir`]. A dev build (no LTO, no wasm-opt), to keep the stage short; `trunk build
+/// --release` is for deploying the example, not for testing it.
+fn build_leptos_example() -> Result<()> {
+    let dist = leptos_example_dir();
+    let mut cmd = command("trunk");
+    cmd.current_dir(root().join("examples/leptos-app")).args(["build", "--dist"]).arg(&dist);
+    run(&mut cmd)
+}
+
+/// Where [`build_leptos_example`] writes the example's files.
+fn leptos_example_dir() -> PathBuf {
+    crate::workspace::target_dir().join("leptos-example")
 }
 
 /// The `*.test.mjs` files of `dir`, sorted, relative to `base`. No directory or no test file is an
@@ -154,6 +178,20 @@ fn dist_dir() -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_leptos_example_pins_the_locked_wasm_bindgen() {
+        // Trunk runs offline with the wasm-bindgen on PATH, which set-up installs at the locked version.
+        let path = root().join("examples/leptos-app/Trunk.toml");
+        let trunk = std::fs::read_to_string(&path).unwrap();
+        let pinned = trunk.lines().find_map(|l| l.trim().strip_prefix("wasm_bindgen = ")).map(|v| v.trim_matches('"'));
+        assert_eq!(
+            pinned,
+            Some(crate::workspace::locked_version("wasm-bindgen").unwrap().as_str()),
+            "{}",
+            path.display()
+        );
+    }
 
     #[test]
     fn a_missing_or_empty_e2e_directory_fails() {
