@@ -117,6 +117,8 @@ test('SPA-01: StrictMode mounting, unmounting and mounting again twice: one host
     await page.evaluate(() => window.__app.mount());
     await page.locator('#app').waitFor();
   }
+  // Three mounts, each effect run twice: StrictMode's development behaviour really happened.
+  assert.equal(await page.evaluate(() => window.__app.effects), 6, 'StrictMode ran the effect twice per mount');
   const counts = await page.evaluate(() => ({
     hosts: document.querySelectorAll('#consentry').length,
     loaders: document.querySelectorAll('script[src$="/consentry.js"]').length,
