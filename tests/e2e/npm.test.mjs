@@ -1,17 +1,18 @@
 // The npm package `cargo xtask dist` writes into `dist/npm/`: `npm pack` makes the tarball, which installs
 // offline into a scratch project; a page there loads the loader from `node_modules/consentry/` and the banner
 // works (in French, with its language pack); the package's types compile in that project (bundler and Node
-// resolution); and the objects the widget really returns (`state()`, the events' `detail`) are what those
-// types say.
+// resolution); the objects the widget really returns (`state()`, the events' `detail`) are what those
+// types say; and the React hooks `consentry/react` resolve, render on the server in Node and type-check.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { startWidgetServer } from './support/server.mjs';
 import {
   DIST,
@@ -75,7 +76,7 @@ after(async () => {
   if (pkg.scratch) rmSync(pkg.scratch, { recursive: true, force: true });
 });
 
-test('npm pack makes a tarball of the build, its snippets, types, schema, README and package.json', () => {
+test('npm pack makes a tarball of the build, its snippets, types, schema, React hooks, README and package.json', () => {
   assert.ok(existsSync(pkg.tarball), pkg.tarball);
   const served = readdirSync(DIST).filter((f) => f.startsWith('consentry'));
   assert.ok(served.includes('consentry.js') && served.includes('consentry-signals.js'), served.join(', '));
@@ -84,6 +85,8 @@ test('npm pack makes a tarball of the build, its snippets, types, schema, README
     'README.md',
     'consentry.config.schema.json',
     'package.json',
+    'react/index.d.ts',
+    'react/index.js',
     'snippet-signals.html',
     'snippet.html',
     'types/config.d.ts',
@@ -96,6 +99,9 @@ test('npm pack makes a tarball of the build, its snippets, types, schema, README
   }
   assert.equal(sha256(path.join(pkg.installed, 'types/consentry.d.ts')), sha256(path.join(ROOT, 'types/consentry.d.ts')));
   assert.equal(sha256(path.join(pkg.installed, 'types/config.d.ts')), sha256(path.join(ROOT, 'types/config.d.ts')));
+  for (const file of ['index.js', 'index.d.ts']) {
+    assert.equal(sha256(path.join(pkg.installed, 'react', file)), sha256(path.join(ROOT, 'npm', 'react', file)), `react/${file}`);
+  }
   assert.equal(
     sha256(path.join(pkg.installed, 'consentry.config.schema.json')),
     sha256(path.join(ROOT, 'schema/consentry.config.schema.json')),
@@ -114,8 +120,12 @@ test('package.json: name, the crate version, license, types, and exports that re
   for (const file of ['consentry.js', 'consentry-signals.js', 'consentry.config.schema.json', 'snippet.html']) {
     assert.equal(require.resolve(`consentry/${file}`), path.join(pkg.installed, file));
   }
-  // The loader is a classic script for a <script> tag: there is nothing to import at run time.
+  // The loader is a classic script for a <script> tag: there is nothing to import at run time but the hooks.
   assert.throws(() => require.resolve('consentry'), { code: 'ERR_PACKAGE_PATH_NOT_EXPORTED' });
+  assert.deepEqual(manifest.exports['./react'], { types: './react/index.d.ts', default: './react/index.js' });
+  assert.deepEqual(manifest.peerDependencies, { react: '^19.0.0' });
+  assert.deepEqual(manifest.peerDependenciesMeta, { react: { optional: true } });
+  assert.equal(require.resolve('consentry/react'), path.join(pkg.installed, 'react', 'index.js'));
   assert.match(readFileSync(path.join(pkg.installed, 'README.md'), 'utf8'), /first in `<head>`/);
 });
 
@@ -216,4 +226,35 @@ window.consentry.whenReady((api) => console.log(api.state().decided, window.cons
     JSON.stringify({ compilerOptions: { ...common, module: 'esnext', moduleResolution: 'bundler', types: ['consentry'] }, files: ['global.ts'] }),
   );
   typeCheck(pkg.project, 'tsconfig.global.json');
+});
+
+test('consentry/react from the installed package: imported by Node, rendered on the server, typed', async () => {
+  // The project's React (package-lock.json), linked in as the site's own `react`: the package brings none.
+  symlinkSync(path.join(ROOT, 'node_modules', 'react'), path.join(pkg.project, 'node_modules', 'react'), 'dir');
+  const hooks = await import(pathToFileURL(path.join(pkg.installed, 'react', 'index.js')).href);
+  assert.deepEqual(Object.keys(hooks).sort(), ['useConsent', 'useConsentState']);
+  const require = createRequire(path.join(ROOT, 'package.json'));
+  const { createElement } = require('react');
+  const { renderToString } = require('react-dom/server');
+  // No window here: the server snapshots answer "not granted" and null.
+  const Probe = () => createElement('p', null, `${hooks.useConsent('analytics')} ${hooks.useConsentState()}`);
+  assert.equal(renderToString(createElement(Probe)), '<p>false null</p>');
+
+  writeFileSync(
+    path.join(pkg.project, 'hooks.ts'),
+    `import type { ConsentryState } from 'consentry';
+import { useConsent, useConsentState } from 'consentry/react';
+export const on: boolean = useConsent('analytics/matomo');
+export const state: ConsentryState | null = useConsentState();
+`,
+  );
+  const common = { strict: true, noEmit: true, target: 'es2022', lib: ['es2022', 'dom'], types: [] };
+  const projects = {
+    'tsconfig.hooks-bundler.json': { ...common, module: 'esnext', moduleResolution: 'bundler' },
+    'tsconfig.hooks-node.json': { ...common, module: 'nodenext', moduleResolution: 'nodenext' },
+  };
+  for (const [file, compilerOptions] of Object.entries(projects)) {
+    writeFileSync(path.join(pkg.project, file), JSON.stringify({ compilerOptions, files: ['hooks.ts'] }));
+    typeCheck(pkg.project, file);
+  }
 });

@@ -51,20 +51,26 @@ test('a sample page script compiles with tsc --strict, and every marked wrong us
   assert.equal(status, 0, `tsc --strict failed on tests/types:\n${output}`);
 });
 
-test('each wrong usage of tests/types/errors.ts fails on its own line; README\'s configuration and example type-check', (t) => {
+test('each wrong usage of tests/types/errors.ts and react.ts fails on its own line; README\'s configuration and example type-check', (t) => {
   const dir = mkdtempSync(path.join(tmpdir(), 'consentry-types-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
 
-  // errors.ts without its `@ts-expect-error` marks: each marked line must fail, and nothing else.
-  const lines = readFileSync(path.join(TYPES_DIR, 'errors.ts'), 'utf8').split('\n');
-  const marked = new Set();
-  const unmarked = lines.map((line, i) => {
-    if (!/^\s*\/\/ @ts-expect-error /.test(line)) return line;
-    marked.add(i + 2); // 1-based number of the line after the mark
-    return '// (mark removed)';
-  });
+  // errors.ts and react.ts without their `@ts-expect-error` marks: each marked line must fail, and nothing else.
+  const unmark = (file) => {
+    const lines = readFileSync(path.join(TYPES_DIR, file), 'utf8').split('\n');
+    const marked = new Set();
+    const unmarked = lines.map((line, i) => {
+      if (!/^\s*\/\/ @ts-expect-error /.test(line)) return line;
+      marked.add(i + 2); // 1-based number of the line after the mark
+      return '// (mark removed)';
+    });
+    writeFileSync(path.join(dir, file), unmarked.join('\n'));
+    return { lines, marked };
+  };
+  const { lines, marked } = unmark('errors.ts');
   assert.ok(marked.size >= 10, `expected the negative checks in tests/types/errors.ts, found ${marked.size}`);
-  writeFileSync(path.join(dir, 'errors.ts'), unmarked.join('\n'));
+  const react = unmark('react.ts');
+  assert.ok(react.marked.size >= 4, `expected the negative checks in tests/types/react.ts, found ${react.marked.size}`);
 
   // README "A complete configuration", as a site owner would paste it into a typed file.
   const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
@@ -82,7 +88,7 @@ test('each wrong usage of tests/types/errors.ts fails on its own line; README\'s
   writeFileSync(path.join(dir, 'readme-npm.ts'), `declare function startMatomo(): void;\n${example}\n`);
   writeFileSync(
     path.join(dir, 'tsconfig.json'),
-    JSON.stringify({ extends: path.join(TYPES_DIR, 'tsconfig.json'), files: ['errors.ts', 'readme.ts', 'readme-npm.ts'] }),
+    JSON.stringify({ extends: path.join(TYPES_DIR, 'tsconfig.json'), files: ['errors.ts', 'react.ts', 'readme.ts', 'readme-npm.ts'] }),
   );
 
   const { output } = tsc(['--strict', '--noEmit', '-p', path.join(dir, 'tsconfig.json')]);
@@ -95,6 +101,10 @@ test('each wrong usage of tests/types/errors.ts fails on its own line; README\'s
   assert.deepEqual(stray, [], 'errors.ts has errors on lines that are not marked @ts-expect-error');
   const missed = [...marked].filter((line) => !inErrors.some((e) => e.line === line));
   assert.deepEqual(missed, [], `these marked lines compile without error:\n${missed.map((l) => `${l}: ${lines[l - 1]}`).join('\n')}`);
+  const inReact = found.filter((e) => e.file === 'react.ts');
+  assert.deepEqual(inReact.filter((e) => !react.marked.has(e.line)), [], 'react.ts has errors on lines that are not marked');
+  const missedReact = [...react.marked].filter((line) => !inReact.some((e) => e.line === line));
+  assert.deepEqual(missedReact.map((l) => react.lines[l - 1]), [], 'these marked lines of react.ts compile without error');
 });
 
 test('the pinned TypeScript runs', () => {

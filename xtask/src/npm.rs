@@ -1,7 +1,8 @@
 //! The npm side of set-up: Node.js itself and `node_modules` kept in step with `package-lock.json`.
 //!
 //! The npm packages are build and test tools (wasm-opt from `binaryen`, `esbuild`, `playwright-core`,
-//! `axe-core`, `jose`, `ajv`, and `typescript`, whose `tsc` checks the types of `types/`). `node_modules` counts as fresh when every package the lock file names is
+//! `axe-core`, `jose`, `ajv`, `react` and `react-dom` for the React app of the SPA tests, and `typescript`, whose
+//! `tsc` checks the types of `types/`). `node_modules` counts as fresh when every package the lock file names is
 //! installed at the locked version; otherwise `npm ci` rebuilds it from the lock file.
 
 use std::process::Command;

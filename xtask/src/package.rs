@@ -4,8 +4,10 @@
 //! `consentry-signals.js`, the content-hashed bindings, module and chunks, any other `consentry*` file
 //! `dist` wrote there (the language packs), `snippet.html` and `snippet-signals.html`; and for developers
 //! the TypeScript types (`types/*.d.ts`, from the repository's `types/`), the configuration's JSON Schema,
-//! a README and `package.json` (name `consentry`, the widget crate's version, `exports`, `files`, `types`). `npm pack dist/npm` makes the tarball; nothing is
-//! installed or run here, and the package has no dependencies.
+//! a README and `package.json` (name `consentry`, the widget crate's version, `exports`, `files`, `types`); and
+//! the React hooks `consentry/react` (`react/index.js` and `react/index.d.ts`, from the repository's
+//! `npm/react/`, plain ESM that needs no build). `npm pack dist/npm` makes the tarball; nothing is installed or
+//! run here. The package has no dependencies: `react` is an optional peer dependency, for the hooks only.
 //!
 //! Why `DIR/npm/` and not a fixed `target/npm/`: the package must hold exactly the files of one build
 //! (the loader pins the module's and the bindings' hashes), and `DIR` is where that build is. A fixed
@@ -29,6 +31,11 @@ const TYPES: [&str; 2] = ["consentry.d.ts", "config.d.ts"];
 const SCHEMA: &str = "consentry.config.schema.json";
 /// The tags to embed, written by `dist` beside the build.
 const SNIPPETS: [&str; 2] = ["snippet.html", "snippet-signals.html"];
+/// The React hooks, copied from the repository's `npm/react/` into the package's `react/`.
+const REACT: [&str; 2] = ["index.js", "index.d.ts"];
+/// The React versions the hooks are tested with (`useSyncExternalStore`; package-lock.json pins the one
+/// `tests/e2e/react.test.mjs` runs).
+const REACT_PEER: &str = "^19.0.0";
 
 /// Writes the package of the build in `out` whose served files are `built` (loaders, bindings, module,
 /// chunks, as `dist` lists them) into `out/npm/`.
@@ -38,7 +45,9 @@ pub fn write(out: &Path, built: &[PathBuf]) -> Result<()> {
     if dir.exists() {
         fs::remove_dir_all(&dir).context(|| format!("removing {}", dir.display()))?;
     }
-    fs::create_dir_all(dir.join("types")).context(|| format!("creating {}", dir.display()))?;
+    for sub in ["types", "react"] {
+        fs::create_dir_all(dir.join(sub)).context(|| format!("creating {}", dir.display()))?;
+    }
 
     let mut files = Vec::new();
     let snippets: Vec<PathBuf> = SNIPPETS.iter().map(|s| out.join(s)).collect();
@@ -52,6 +61,9 @@ pub fn write(out: &Path, built: &[PathBuf]) -> Result<()> {
     copy(&root.join("schema").join(SCHEMA), &dir.join(SCHEMA))?;
     for name in TYPES {
         copy(&root.join("types").join(name), &dir.join("types").join(name))?;
+    }
+    for name in REACT {
+        copy(&root.join("npm").join("react").join(name), &dir.join("react").join(name))?;
     }
 
     let cargo_toml = read(&root.join("Cargo.toml"))?;
@@ -103,21 +115,32 @@ struct Manifest {
 }
 
 impl Manifest {
-    /// `package.json`: the build's files and the schema exported by their names, the types as `.`.
+    /// `package.json`: the build's files and the schema exported by their names, the types as `.`, the
+    /// React hooks as `./react` (with `react` an optional peer dependency).
     fn package_json(&self) -> String {
         let types = format!("./types/{}", TYPES[0]);
-        let mut exports = vec![format!("    \".\": {{ \"types\": {} }}", json(&types))];
+        let mut exports = vec![
+            format!("    \".\": {{ \"types\": {} }}", json(&types)),
+            format!(
+                "    \"./react\": {{ \"types\": {}, \"default\": {} }}",
+                json(&format!("./react/{}", REACT[1])),
+                json(&format!("./react/{}", REACT[0]))
+            ),
+        ];
         for name in self.files.iter().map(String::as_str).chain([SCHEMA, "package.json"]) {
             let path = json(&format!("./{name}"));
             exports.push(format!("    {path}: {path}"));
         }
         let mut listed: Vec<String> = self.files.iter().map(|f| json(f)).collect();
         listed.push(json(SCHEMA));
+        listed.push(json("react/"));
         listed.push(json("types/"));
         format!(
             "{{\n  \"name\": {},\n  \"version\": {},\n  \"description\": {},\n  \"license\": {},\n  \
              \"repository\": {{ \"type\": \"git\", \"url\": {} }},\n  \"keywords\": [\"consent\", \"cookie-banner\", \
-             \"gdpr\", \"cmp\", \"webassembly\"],\n  \"types\": {},\n  \"exports\": {{\n{}\n  }},\n  \
+             \"gdpr\", \"cmp\", \"webassembly\", \"react\"],\n  \"types\": {},\n  \"exports\": {{\n{}\n  }},\n  \
+             \"peerDependencies\": {{ \"react\": {} }},\n  \
+             \"peerDependenciesMeta\": {{ \"react\": {{ \"optional\": true }} }},\n  \
              \"files\": [\n    {}\n  ]\n}}\n",
             json(NAME),
             json(&self.version),
@@ -126,6 +149,7 @@ impl Manifest {
             json(&format!("git+{}.git", self.repository)),
             json(&types),
             exports.join(",\n"),
+            json(REACT_PEER),
             listed.join(",\n    "),
         )
     }
@@ -142,8 +166,8 @@ impl Manifest {
             "# Consentry {version}\n\n\
              {description}.\n\n\
              This package is one build of the widget, ready to serve, with the TypeScript types of its page API\n\
-             and configuration and the configuration's JSON Schema. It has no dependencies, and nothing in it is\n\
-             imported at run time.\n\n\
+             and configuration, the configuration's JSON Schema, and React hooks. It has no dependencies, and\n\
+             apart from those hooks (`{NAME}/react`) nothing in it is imported at run time.\n\n\
              ## Serve the files\n\n\
              Copy these files from `node_modules/{NAME}/` into one directory of your site or CDN and serve them\n\
              side by side (the loader finds the others next to itself; the hashed files can be cached for ever,\n\
@@ -164,6 +188,15 @@ impl Manifest {
              One `import type` from `{NAME}` (or `\"types\": [\"{NAME}\"]` in `tsconfig.json`) types\n\
              `window.consentry` and the `consentry:change`, `consentry:error` and `consentry:ready` events of\n\
              `document`. `ConsentryConfig` is generated from the JSON Schema.\n\n\
+             ## React\n\n\
+             ```js\n\
+             import {{ useConsent, useConsentState }} from '{NAME}/react';\n\n\
+             const videos = useConsent('marketing/video'); // true once granted, false before\n\
+             const state = useConsentState(); // window.consentry.state(), null until the widget has started\n\
+             ```\n\n\
+             The hooks (React {REACT_PEER}, an optional peer dependency) only read `window.consentry` and its\n\
+             events: the tags above still start the widget, and StrictMode or remounting never starts a second one.\n\
+             During server rendering and hydration they answer `false` and `null`, so the markup matches.\n\n\
              ## Configuration schema\n\n\
              `{NAME}/{SCHEMA}` (JSON Schema 2020-12): point `\"$schema\"` at a copy of it, or validate with\n\
              any 2020-12 validator.\n\n\
@@ -272,7 +305,34 @@ version = "9.9.9"
             assert!(text.contains(&format!("    \"./{name}\": \"./{name}\"")), "{name} not exported: {text}");
         }
         assert!(text.contains("\"files\": [\n    \"consentry.js\",\n"), "{text}");
-        assert!(text.contains("\"types/\"\n  ]\n}\n"), "{text}");
+        assert!(text.contains("\"react/\",\n    \"types/\"\n  ]\n}\n"), "{text}");
+    }
+
+    #[test]
+    fn package_json_exports_the_react_hooks_with_react_an_optional_peer() {
+        let manifest = Manifest {
+            version: "0.1.0".into(),
+            description: "A banner".into(),
+            license: "MIT".into(),
+            repository: "https://example.test/r".into(),
+            files: vec!["consentry.js".into()],
+        };
+        let text = manifest.package_json();
+        let export = "    \"./react\": { \"types\": \"./react/index.d.ts\", \"default\": \"./react/index.js\" },\n";
+        assert!(text.contains(export), "{text}");
+        assert!(text.contains("  \"peerDependencies\": { \"react\": \"^19.0.0\" },\n"), "{text}");
+        assert!(text.contains("  \"peerDependenciesMeta\": { \"react\": { \"optional\": true } },\n"), "{text}");
+        assert!(!text.contains("\"dependencies\""), "{text}");
+        let readme = manifest.readme("<script src=\"consentry.js\"></script>");
+        assert!(readme.contains("from 'consentry/react'"), "{readme}");
+    }
+
+    #[test]
+    fn the_react_hooks_are_in_the_repository() {
+        for name in REACT {
+            let path = root().join("npm").join("react").join(name);
+            assert!(path.is_file(), "{} is missing", path.display());
+        }
     }
 
     #[test]
