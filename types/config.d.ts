@@ -71,6 +71,23 @@ export interface ConsentryConfig {
    * purposes refused with no banner until the visitor opens the preferences).
    */
   gpc?: ConsentryGpc | null;
+  /**
+   * Where the choice is kept. `local`: localStorage on this origin (each subdomain asks on its own).
+   * `cookie`: the first-party cookie `consentry` (Path=/, SameSite=Lax, Secure on https, Max-Age until the
+   * choice expires), shared with every subdomain of `cookie_domain`, so one choice on www. holds on shop.
+   * too. Receipts stay per origin either way. See README "Subdomains".
+   * @default "local"
+   */
+  storage?: "local" | "cookie" | null;
+  /**
+   * Only with `storage: "cookie"`. `auto`: the widest parent domain of the page's host that the browser
+   * accepts for a cookie, found by probing from the shortest (so `www.shop.co.uk` gets `shop.co.uk`, never
+   * the public suffix `co.uk`); an IP address or `localhost` keeps a host-only cookie. Or a domain name
+   * (`example.com`), which must be the page's host or a parent of it: otherwise the widget reports a
+   * `consentry:` error and keeps a host-only cookie.
+   * @default "auto"
+   */
+  cookie_domain?: string | null;
 }
 
 export interface ConsentryGpc {

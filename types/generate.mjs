@@ -13,7 +13,7 @@
 //   signature); arrays: `items`; `true` or a schema with no type: `unknown`;
 // - pure validation keywords become documentation or are left out: `pattern`, `minimum`, `maximum`,
 //   `minItems`, `minProperties`, `uniqueItems`, `format`, `propertyNames`, `contains`, `not`,
-//   `if`/`then` (rules on values, which types cannot express; the widget checks them all).
+//   `if`/`then`, `dependentSchemas` (rules on values, which types cannot express; the widget checks them all).
 // Every `$defs` entry becomes an exported type `Consentry<Name>`; an inline object with `properties`
 // becomes one named after its member (`gpc` → `ConsentryGpc`, an item of `regions` → `ConsentryRegion`).
 
@@ -28,7 +28,7 @@ const OUTPUT = path.join(ROOT, 'types', 'config.d.ts');
 /** Keywords that only constrain values: documented (some) or ignored, never typed. */
 const VALIDATION_ONLY = new Set([
   'pattern', 'minimum', 'maximum', 'minItems', 'minProperties', 'uniqueItems', 'format', 'propertyNames',
-  'contains', 'not', 'if', 'then', 'default', 'description', 'title', '$schema', '$id', '$defs',
+  'contains', 'not', 'if', 'then', 'dependentSchemas', 'default', 'description', 'title', '$schema', '$id', '$defs',
 ]);
 const TYPED = new Set(['type', 'enum', 'const', 'anyOf', 'oneOf', '$ref', 'properties', 'required', 'additionalProperties', 'items']);
 

@@ -59,6 +59,42 @@ pub struct Config {
     /// `subject_id`: the site's own opaque, pseudonymous customer id, written in the receipts of this
     /// page view's decisions (`subjectId`) until `consentry.identify` changes it. Never an e-mail.
     pub subject_id: Option<String>,
+    /// `storage` and `cookie_domain`: where the choice is kept.
+    pub storage: StorageMode,
+}
+
+/// `storage`: where the choice is kept.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum StorageMode {
+    /// `"local"`: `localStorage["consentry"]`, per origin (the default).
+    #[default]
+    Local,
+    /// `"cookie"`: the cookie `consentry`, shared with the subdomains of `cookie_domain`.
+    Cookie(CookieDomain),
+}
+
+impl StorageMode {
+    /// The configuration's names, in the order the schema lists them.
+    pub const NAMES: [&'static str; 2] = ["local", "cookie"];
+
+    /// The configuration's name for it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            StorageMode::Local => "local",
+            StorageMode::Cookie(_) => "cookie",
+        }
+    }
+}
+
+/// `cookie_domain`: the `Domain` attribute of the cookie.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum CookieDomain {
+    /// `"auto"`: the widest parent domain of the page's host that the browser accepts, found by
+    /// probing (never a public suffix); host-only on an IP address or a one-label host.
+    #[default]
+    Auto,
+    /// A domain name, lower case, without a leading dot; checked against the page's host at start-up.
+    Explicit(String),
 }
 
 /// What a Global Privacy Control signal does in an opt-in jurisdiction (EU, UK, CH), where it can
@@ -294,6 +330,8 @@ impl Config {
                 "integrations",
                 "gpc",
                 "subject_id",
+                "storage",
+                "cookie_domain",
                 "$schema",
             ],
         )?;
@@ -315,6 +353,7 @@ impl Config {
             consentry_receipt::payload::check_subject_id(id)
                 .map_err(|e| ConfigError::new(root.path_of("subject_id"), e.to_string()))?;
         }
+        let storage = parse_storage(&root)?;
         Ok(Config {
             policy_version,
             controller,
@@ -327,6 +366,7 @@ impl Config {
             integrations,
             gpc,
             subject_id,
+            storage,
         })
     }
 
@@ -492,6 +532,47 @@ fn parse_purposes(root: &Obj, languages: &[String]) -> Result<Vec<Purpose>> {
         return Err(ConfigError::new(path, "must hold at least one purpose that needs consent (not `required`)"));
     }
     Ok(out)
+}
+
+fn parse_storage(root: &Obj) -> Result<StorageMode> {
+    let cookie = match root.opt_string("storage")?.as_deref() {
+        None | Some("local") => false,
+        Some("cookie") => true,
+        Some(other) => {
+            let names: Vec<String> = StorageMode::NAMES.iter().map(|n| format!("\"{n}\"")).collect();
+            return Err(ConfigError::new(
+                root.path_of("storage"),
+                format!("\"{other}\" must be one of {}", names.join(", ")),
+            ));
+        }
+    };
+    let domain = root.opt_string("cookie_domain")?;
+    let path = root.path_of("cookie_domain");
+    match (cookie, domain) {
+        (false, None) => Ok(StorageMode::Local),
+        (false, Some(_)) => Err(ConfigError::new(
+            path,
+            "only applies with `storage: \"cookie\"`: set `storage` to \"cookie\" to share the choice across subdomains, or remove `cookie_domain`",
+        )),
+        (true, None) => Ok(StorageMode::Cookie(CookieDomain::Auto)),
+        (true, Some(d)) if d == "auto" => Ok(StorageMode::Cookie(CookieDomain::Auto)),
+        (true, Some(d)) => {
+            let name = d.strip_prefix('.').unwrap_or(&d).to_ascii_lowercase();
+            let label = |l: &str| {
+                (1..=63).contains(&l.len())
+                    && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                    && !l.starts_with('-')
+                    && !l.ends_with('-')
+            };
+            if name.len() > 253 || !name.split('.').all(label) {
+                return Err(ConfigError::new(
+                    path,
+                    format!("\"{d}\" is not a domain name: write \"auto\" or the parent domain to share, such as \"example.com\""),
+                ));
+            }
+            Ok(StorageMode::Cookie(CookieDomain::Explicit(name)))
+        }
+    }
 }
 
 fn parse_gpc(root: &Obj) -> Result<GpcConfig> {

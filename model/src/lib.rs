@@ -30,6 +30,7 @@ pub mod choice;
 pub mod config;
 pub mod consent;
 pub mod contract;
+pub mod cookie_storage;
 pub mod cookies;
 pub mod i18n;
 pub mod notice;

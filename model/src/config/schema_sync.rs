@@ -178,3 +178,27 @@ fn the_subject_id_pattern_is_the_receipt_grammar() {
         assert!(parses(|v| v["subject_id"] = json!(bad)).is_err(), "{bad}");
     }
 }
+
+#[test]
+fn the_storage_settings_are_the_parsers() {
+    let s = schema();
+    let storage = non_null(&s["properties"]["storage"]);
+    assert_eq!(names(&storage["enum"]), StorageMode::NAMES);
+    assert_eq!(s["properties"]["storage"]["default"], json!(StorageMode::default().name()));
+    for name in StorageMode::NAMES {
+        assert_eq!(parses(|v| v["storage"] = json!(name)).unwrap().storage.name(), name);
+    }
+    let domain = non_null(&s["properties"]["cookie_domain"]);
+    assert_eq!(domain["type"], json!("string"));
+    assert_eq!(s["properties"]["cookie_domain"]["default"], json!("auto"));
+    // The schema refuses `cookie_domain` without `storage: "cookie"`, as the parser does.
+    let rule = &s["dependentSchemas"]["cookie_domain"];
+    assert_eq!(rule["required"], json!(["storage"]));
+    assert_eq!(rule["properties"]["storage"]["const"], json!("cookie"));
+    assert!(parses(|v| v["cookie_domain"] = json!("auto")).is_err());
+    assert!(parses(|v| {
+        v["storage"] = json!("cookie");
+        v["cookie_domain"] = json!("lumen.example");
+    })
+    .is_ok());
+}

@@ -256,3 +256,55 @@ fn the_subject_id_is_optional_and_checked_by_the_receipt_grammar() {
     let e = refused(|v| v["subject_id"] = json!(""));
     assert_eq!(e.path, "subject_id");
 }
+
+#[test]
+fn storage_defaults_to_local_and_cookie_domain_to_auto() {
+    assert_eq!(config().storage, StorageMode::Local);
+    let c = Config::from_json(&edited(|v| v["storage"] = json!("local"))).unwrap();
+    assert_eq!(c.storage, StorageMode::Local);
+    let c = Config::from_json(&edited(|v| v["storage"] = json!("cookie"))).unwrap();
+    assert_eq!(c.storage, StorageMode::Cookie(CookieDomain::Auto));
+    let c = Config::from_json(&edited(|v| {
+        v["storage"] = json!("cookie");
+        v["cookie_domain"] = json!("auto");
+    }))
+    .unwrap();
+    assert_eq!(c.storage, StorageMode::Cookie(CookieDomain::Auto));
+    let c = Config::from_json(&edited(|v| {
+        v["storage"] = json!("cookie");
+        v["cookie_domain"] = json!(".Lumen.Example");
+    }))
+    .unwrap();
+    assert_eq!(c.storage, StorageMode::Cookie(CookieDomain::Explicit("lumen.example".into())));
+}
+
+#[test]
+fn storage_and_cookie_domain_refusals_name_the_field() {
+    let e = refused(|v| v["storage"] = json!("session"));
+    assert_eq!(e.path, "storage");
+    assert_eq!(e.rule, r#""session" must be one of "local", "cookie""#);
+    let e = refused(|v| v["cookie_domain"] = json!("lumen.example"));
+    assert_eq!(e.path, "cookie_domain");
+    assert!(e.rule.starts_with("only applies with `storage: \"cookie\"`"), "{}", e.rule);
+    let e = refused(|v| {
+        v["storage"] = json!("local");
+        v["cookie_domain"] = json!("auto");
+    });
+    assert_eq!(e.path, "cookie_domain");
+    for bad in ["lumen..example", "lumen example", "-lumen.example", "lumen.example/", "*.lumen.example", "."] {
+        let e = refused(|v| {
+            v["storage"] = json!("cookie");
+            v["cookie_domain"] = json!(bad);
+        });
+        assert_eq!(e.path, "cookie_domain", "{bad}");
+        assert!(e.rule.contains("is not a domain name"), "{bad}: {}", e.rule);
+    }
+    let e = refused(|v| v["storage"] = json!(true));
+    assert_eq!(e.path, "storage");
+    // `null` counts as absent, as everywhere.
+    assert!(Config::from_json(&edited(|v| v["cookie_domain"] = Value::Null)).is_ok());
+    assert_eq!(
+        Config::from_json(&edited(|v| v["cookie_domain"] = json!("x.example"))).unwrap_err().to_string(),
+        "invalid configuration: cookie_domain: only applies with `storage: \"cookie\"`: set `storage` to \"cookie\" to share the choice across subdomains, or remove `cookie_domain`"
+    );
+}
