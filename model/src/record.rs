@@ -10,6 +10,8 @@ use crate::consent::Decisions;
 use crate::json::{self, Value};
 use crate::target::Target;
 
+pub mod compact;
+
 /// The storage key.
 pub const STORAGE_KEY: &str = crate::contract::CHOICE_KEY;
 /// The record format this build writes and reads.
