@@ -39,6 +39,8 @@ pub enum Backend {
     Local,
     /// Memory only: lost when the page is left.
     Memory,
+    /// The cookie `consentry` (`storage: "cookie"`), shared across subdomains.
+    Cookie,
 }
 
 impl Backend {
@@ -47,6 +49,7 @@ impl Backend {
         match self {
             Backend::Local => "local",
             Backend::Memory => "memory",
+            Backend::Cookie => "cookie",
         }
     }
 }

@@ -23,7 +23,9 @@ pub fn clear(patterns: &[CookiePattern]) {
     let path = location.as_ref().and_then(|l| l.pathname().ok()).unwrap_or_else(|| "/".into());
     let (paths, domains) = (candidate_paths(&path), candidate_domains(&host));
     let secure = web_sys::window().is_some_and(|w| w.is_secure_context());
-    for name in cookie_names(&all).filter(|n| patterns.iter().any(|p| p.matches(n))) {
+    // The widget's own cookie (`storage: "cookie"`) is never a service's, whatever a pattern says.
+    let own = |n: &&str| *n == consentry_model::record::STORAGE_KEY;
+    for name in cookie_names(&all).filter(|n| !own(n) && patterns.iter().any(|p| p.matches(n))) {
         for assignment in deletions(name, &paths, &domains, secure) {
             let _ = doc.set_cookie(&assignment);
         }

@@ -16,7 +16,7 @@ use consentry_model::config::{Config, ConfigError};
 use consentry_model::contract::{EventName, CONFIG_ID, HOST_ID};
 use consentry_model::i18n;
 use consentry_model::json::Value;
-use consentry_model::record::{self, Unreadable, STORAGE_KEY};
+use consentry_model::record::{Unreadable, STORAGE_KEY};
 use consentry_model::session::Session;
 use consentry_model::surface::Surface;
 
@@ -93,6 +93,7 @@ pub fn boot(
     let signals = Signals::from_loader(security.as_ref());
     wasm_bindgen_futures::spawn_local(async move {
         let mut pack_error = None;
+        let mut domain_refusal = None;
         let started = match load(config_url, pending).await {
             Ok((mut config, json)) => {
                 let language = language_of(&config);
@@ -102,7 +103,9 @@ pub fn boot(
                         Err(e) => pack_error = Some(e),
                     }
                 }
-                start_with(config, language, &json, Store::open(), sinks, signals)
+                let store = Store::open_for(&config.storage);
+                domain_refusal = store.take_domain_refusal().map(|e| e.to_string());
+                start_with(config, language, &json, store, sinks, signals)
             }
             Err(e) => Err(e),
         };
@@ -114,6 +117,10 @@ pub fn boot(
             Ok(mounted) => {
                 // The widget stays for the page's lifetime.
                 std::mem::forget(mounted);
+                // Reported once the widget runs: a host-only cookie is a degraded set-up, not a failed start.
+                if let Some(e) = domain_refusal {
+                    events::report(&e);
+                }
                 if let Some(on_ready) = on_ready {
                     // The loader's replay catches what each queued call throws; nothing reaches us.
                     let _ = on_ready.call0(&JsValue::NULL);
@@ -206,7 +213,7 @@ fn start_with(
     if document.get_element_by_id(HOST_ID).is_some() {
         return Err(EmbedError::AlreadyMounted);
     }
-    let stored = match store.get(STORAGE_KEY).map(|raw| record::decode(&raw, &config)) {
+    let stored = match store.load_choice(&config) {
         Some(Ok(decoded)) => Some(decoded),
         Some(Err(Unreadable::Corrupt(why))) => {
             console::warn(&format!("ignoring the stored choice ({why}); asking again"));
@@ -249,7 +256,8 @@ fn start_with(
 }
 
 /// One choice for every tab: a `storage` event for the stored choice (another tab decided or
-/// withdrew) and a `pageshow` from the back/forward cache put what storage holds in force here.
+/// withdrew) and a `pageshow` from the back/forward cache put what storage holds in force here; in
+/// cookie mode, so do `focus` and `visibilitychange` (to visible) when the cookie changed.
 fn sync_listeners(runtime: &Rc<Runtime>) -> Result<Vec<Listener>, BrowserError> {
     let window = window()?;
     let weak = Rc::downgrade(runtime);
@@ -271,7 +279,24 @@ fn sync_listeners(runtime: &Rc<Runtime>) -> Result<Vec<Listener>, BrowserError> 
             }
         }
     })?;
-    Ok(vec![storage, restored])
+    let mut listeners = vec![storage, restored];
+    if runtime.cookie_backed() {
+        // Cookies fire no `storage` event: another tab or subdomain's decision is read when this
+        // page is looked at again.
+        for (target, kind) in [
+            (window.clone().unchecked_into::<web_sys::EventTarget>(), "focus"),
+            (document()?.into(), "visibilitychange"),
+        ] {
+            let weak = Rc::downgrade(runtime);
+            listeners.push(Listener::new(&target, kind, move |_| {
+                let visible = document().is_ok_and(|d| !d.hidden());
+                if let Some(runtime) = weak.upgrade().filter(|r| visible && r.cookie_changed()) {
+                    runtime.sync();
+                }
+            })?);
+        }
+    }
+    Ok(listeners)
 }
 
 /// The language the notice is shown in: the page's `lang`, then the browser's, then the default.

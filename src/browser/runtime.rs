@@ -12,7 +12,6 @@ use consentry_model::config::Config;
 use consentry_model::consent::Decisions;
 use consentry_model::contract::EventName;
 use consentry_model::json::Value;
-use consentry_model::record::{self, STORAGE_KEY};
 use consentry_model::session::{Session, Source};
 use consentry_model::surface::Surface;
 use consentry_model::Target;
@@ -97,7 +96,7 @@ impl Runtime {
     /// code can run; signing and delivery happen later, in the background.
     pub fn decide(&self, decisions: Decisions, method: Method) {
         let effects = self.session.borrow_mut().decide(decisions, method, platform::now(), platform::new_uuid);
-        self.store.set(STORAGE_KEY, &record::encode(&effects.choice));
+        self.store.save_choice(&effects.choice);
         self.receipts.record(effects.choice.clone());
         self.signal_decisions();
         cookie_jar::clear(&effects.cookies_to_clear);
@@ -118,7 +117,7 @@ impl Runtime {
     /// withdrawal; refused cookies are deleted and newly granted content runs.
     pub fn sync(&self) {
         let config = self.config();
-        let stored = self.store.get(STORAGE_KEY).and_then(|raw| record::decode(&raw, &config).ok());
+        let stored = self.store.load_choice(&config).and_then(Result::ok);
         let Some(cookies) = self.session.borrow_mut().adopt(stored, platform::now()) else { return };
         let applied = self.with_session(|s| s.applied().clone());
         self.signal_decisions();
@@ -130,6 +129,16 @@ impl Runtime {
         }
         let detail = self.with_session(|s| s.change_json(Source::Stored));
         events::dispatch(EventName::Change, &detail);
+    }
+
+    /// Whether the choice is kept in the cookie (`storage: "cookie"`, cookies working).
+    pub fn cookie_backed(&self) -> bool {
+        self.store.backend() == consentry_model::session::Backend::Cookie
+    }
+
+    /// Whether the cookie changed since this page last read or wrote it.
+    pub fn cookie_changed(&self) -> bool {
+        self.store.cookie_changed()
     }
 
     /// Runs the gated content of `root` (an element or a shadow root; anything else means the
