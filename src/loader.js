@@ -121,10 +121,32 @@
     for (var k in extra) o[k] = extra[k];
     return o;
   }
+  // With `storage: "cookie"`, the newest `consentry` cookie as a record (model/src/record/compact.rs):
+  // its bits follow the purposes then the services, when written for the same ones (`h`).
+  function cookieRecord(cfg) {
+    var ps = cfg.purposes, keys = [], h = 0x811c9dc5, best = null, i, j, s, r, f;
+    for (i = 0; i < ps.length; i++) keys.push(ps[i].id);
+    for (i = 0; i < ps.length; i++) for (s = ps[i].services || [], j = 0; j < s.length; j++) keys.push(ps[i].id + '/' + s[j].id);
+    s = keys.join(' ') + ' ';
+    for (i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619) >>> 0;
+    s = document.cookie.split(';');
+    for (i = 0; i < s.length; i++) {
+      f = s[i].trim().split('=');
+      if (f[0] !== 'consentry') continue;
+      f = f[1].split('.');
+      if (f.length !== 10 || f[0] !== '1' || f[8] !== h.toString(36)) continue;
+      r = { purposes: {}, services: {}, policy_version: decodeURIComponent(f[2]), created: parseInt(f[4], 36), gpc_override: (parseInt(f[7], 36) & 2) > 0 };
+      r.updated = r.created + parseInt(f[5], 36);
+      r.expires = r.updated + parseInt(f[6], 36);
+      for (j = 0; j < keys.length; j++) (j < ps.length ? r.purposes : r.services)[keys[j]] = (parseInt(f[9][j / 5 | 0], 32) >> j % 5 & 1) > 0;
+      if (!(best && best.updated >= r.updated)) (best = r).v = 1;
+    }
+    return best;
+  }
   // The stored record, if it is one the widget would keep (same format, policy and expiry rule).
   function storedRecord(cfg) {
     try {
-      var r = JSON.parse(window.localStorage.getItem('consentry'));
+      var r = cfg.storage === 'cookie' ? cookieRecord(cfg) : JSON.parse(window.localStorage.getItem('consentry'));
       var now = Date.now();
       var ok = r && r.v === 1 && r.policy_version === cfg.policy_version && r.purposes && r.services &&
         r.created <= r.updated && r.updated <= r.expires &&
