@@ -99,8 +99,9 @@ function escapeJsonForHtml(value) {
 /**
  * Registers `before`/`after` hooks for the current test file and returns the environment they fill in.
  * Usage: `const env = useEnvironment();` at the top of a test file, then `await env.open(t, {...})` in tests.
+ * `chromiumArgs` are added to this file's Chromium command line (e.g. `--host-resolver-rules=…`).
  */
-export function useEnvironment() {
+export function useEnvironment({ chromiumArgs = [] } = {}) {
   const env = {
     browser: null,
     widget: null,
@@ -213,7 +214,7 @@ ${embed === 'async' ? `${beforeWidget}\n<script src="${env.scriptUrl(scriptQuery
     env.site.route('/blank.html', '<!doctype html><html lang="en"><head><link rel="icon" href="data:,"><title>blank</title></head><body></body></html>');
     env.site.route('/gated/analytics.js', "window.__e2e.runs.push('src:analytics');");
     env.site.route('/frame.html', '<!doctype html><html lang="en"><head><link rel="icon" href="data:,"><title>video</title></head><body>video</body></html>');
-    env.browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    env.browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, ...chromiumArgs] });
   });
 
   after(async () => {
