@@ -243,7 +243,7 @@ impl Jar {
 
     /// Whether a test cookie set with `domain` (host-only: `None`) reads back; it is deleted again.
     fn accepts(&self, domain: Option<&str>) -> Result<bool, Blocked> {
-        let token = format!("{:x}", (js_sys::Math::random() * 4_294_967_296.0) as u64);
+        let token = ((js_sys::Math::random() * 1e9) as u32).to_string();
         let scope = domain.map(|d| format!("; Domain={d}")).unwrap_or_default();
         self.assign(&format!("{PROBE}={token}; Path=/; SameSite=Lax{scope}{}", self.secure_attr()))?;
         let accepted = cookie_values(&self.all()?, PROBE).contains(&token.as_str());

@@ -80,11 +80,11 @@ pub fn encode(choice: &Choice) -> String {
         percent(&choice.id),
         percent(&choice.policy_version),
         percent(&choice.language),
-        base36(i128::from(choice.created)),
-        base36(i128::from(choice.updated) - i128::from(choice.created)),
-        base36(i128::from(choice.expires) - i128::from(choice.updated)),
-        base36(i128::from(flags)),
-        base36(i128::from(hash_keys(keys.iter().map(String::as_str)))),
+        base36(choice.created),
+        base36(choice.updated.saturating_sub(choice.created)),
+        base36(choice.expires.saturating_sub(choice.updated)),
+        base36(flags),
+        base36(i64::from(hash_keys(keys.iter().map(String::as_str)))),
         pack(&bits),
     ]
     .join(".")
@@ -174,7 +174,8 @@ fn percent(s: &str) -> String {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'~') {
             out.push(char::from(b));
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            const HEX: &[u8; 16] = b"0123456789ABCDEF";
+            out.extend(['%', char::from(HEX[usize::from(b >> 4)]), char::from(HEX[usize::from(b & 15)])]);
         }
     }
     out
@@ -186,8 +187,9 @@ fn unpercent(s: &str) -> Option<String> {
     while let Some(b) = rest.next() {
         match b {
             b'%' => {
-                let hex = [rest.next()?, rest.next()?];
-                bytes.push(u8::from_str_radix(std::str::from_utf8(&hex).ok()?, 16).ok()?);
+                let nibble = |b: u8| char::from(b).to_digit(16);
+                let (high, low) = (nibble(rest.next()?)?, nibble(rest.next()?)?);
+                bytes.push((high * 16 + low) as u8);
             }
             b if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'~') => bytes.push(b),
             _ => return None,
@@ -196,7 +198,7 @@ fn unpercent(s: &str) -> Option<String> {
     String::from_utf8(bytes).ok()
 }
 
-fn base36(n: i128) -> String {
+fn base36(n: i64) -> String {
     let mut digits = Vec::new();
     let mut m = n.unsigned_abs();
     loop {
