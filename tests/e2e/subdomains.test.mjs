@@ -312,3 +312,18 @@ test('the loader sets the Consent Mode default from the cookie on another subdom
   assert.deepEqual(warnings(shop), [], 'the widget agrees with the loader');
   expectNoPageErrors(shop);
 });
+
+test('cookie_domain "auto" on an IP address keeps a host-only cookie that works', async (t) => {
+  const context = await env.context(t);
+  const config = cookieConfig();
+  const page = await openOn(t, context, '127.0.0.1', { config });
+  await waitForBanner(page);
+  await bannerButton(page, 'accept-all').click();
+  await waitForChange(page);
+  assert.deepEqual((await consentryCookies(context)).map((c) => c.domain), ['127.0.0.1'], 'host-only');
+  const again = await openOn(t, context, '127.0.0.1', { config });
+  await expectNoBanner(again);
+  assert.equal((await state(again)).decided, true);
+  assert.equal((await state(again)).storage, 'cookie');
+  expectNoPageErrors(page);
+});
