@@ -109,11 +109,30 @@ impl Store {
         };
         let read = cell.borrow_mut().as_mut().map(|jar| jar.read(config));
         match read {
+            Some(Ok(None)) => return self.migrate(config),
             Some(Ok(found)) => return found,
             Some(Err(Blocked(why))) => self.cookie_failed("read", &why),
             None => {}
         }
         self.memory_get(STORAGE_KEY).map(|raw| record::decode(&raw, config))
+    }
+
+    /// No cookie yet on a site that switched to `storage: "cookie"`: the choice this origin kept in
+    /// `localStorage` applies, and moves into the cookie when it is complete and current (a
+    /// choice that must be asked again stays where it is until the decision writes the cookie).
+    fn migrate(&self, config: &Config) -> Option<Result<Decoded, Unreadable>> {
+        let decoded = record::decode(&self.get(STORAGE_KEY)?, config);
+        if let Ok(d) = &decoded {
+            if Choice::prompt_reason(Some(&d.choice), config, platform::now(), &d.asked).is_none() {
+                self.save_choice(&d.choice);
+                if self.backend() == Backend::Cookie {
+                    if let Some(storage) = self.local.borrow().as_ref() {
+                        let _ = storage.remove_item(STORAGE_KEY);
+                    }
+                }
+            }
+        }
+        Some(decoded)
     }
 
     /// Keeps `choice` as the stored one.

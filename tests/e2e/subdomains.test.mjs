@@ -327,3 +327,24 @@ test('cookie_domain "auto" on an IP address keeps a host-only cookie that works'
   assert.equal((await state(again)).storage, 'cookie');
   expectNoPageErrors(page);
 });
+
+test('a site that switches to storage "cookie" keeps the choice localStorage held, and moves it into the cookie', async (t) => {
+  const context = await env.context(t);
+  const local = await openOn(t, context, 'www.a.test', { config: baseConfig() });
+  await waitForBanner(local);
+  await bannerButton(local, 'accept-all').click();
+  await waitForChange(local);
+  const before = await state(local);
+  assert.equal(before.storage, 'local');
+  assert.deepEqual(await consentryCookies(context), []);
+  const page = await openOn(t, context, 'www.a.test', { config: cookieConfig() });
+  await expectNoBanner(page);
+  const s = await state(page);
+  assert.deepEqual([s.decided, s.id, s.purposes, s.updatedAt], [true, before.id, before.purposes, before.updatedAt]);
+  assert.deepEqual((await consentryCookies(context)).map((c) => c.domain), ['.a.test']);
+  assert.equal(await page.evaluate(() => localStorage.getItem('consentry')), null, 'moved, not copied');
+  const shop = await openOn(t, context, 'shop.a.test', { config: cookieConfig() });
+  await expectNoBanner(shop);
+  assert.equal((await state(shop)).id, before.id);
+  expectNoPageErrors(page);
+});
