@@ -192,6 +192,16 @@ pub fn ConsentProvider(
         ProviderConfig::Json(json) => Config::from_json(&json).map_err(crate::EmbedError::from),
         ProviderConfig::Parsed(config) => Ok(*config),
     };
+    let config = config.inspect(|c| {
+        if matches!(c.storage, consentry_model::config::StorageMode::Cookie(_)) {
+            // The cookie backend is a chunk the script tag's start-up awaits; the provider starts
+            // synchronously, inside the app's render.
+            crate::browser::console::warn(
+                "storage \"cookie\" is not supported by <ConsentProvider> yet; the choice is kept in localStorage \
+                 (per origin) instead",
+            );
+        }
+    });
     match config.and_then(|config| start(config, Store::open())) {
         Ok(mounted) => {
             let live = mounted.runtime().clone();

@@ -103,7 +103,7 @@ pub fn boot(
                         Err(e) => pack_error = Some(e),
                     }
                 }
-                let store = Store::open_for(&config.storage);
+                let store = Store::open_for(&config.storage).await;
                 domain_refusal = store.take_domain_refusal().map(|e| e.to_string());
                 start_with(config, language, &json, store, sinks, signals)
             }

@@ -21,6 +21,8 @@ use consentry_model::cookie_storage::{check_domain, cookie_values, probe_candida
 use consentry_model::record::{self, compact, Decoded, Unreadable, STORAGE_KEY};
 pub use consentry_model::session::Backend;
 
+mod chunk;
+
 use super::error::describe;
 use super::{console, platform};
 
@@ -34,7 +36,8 @@ pub struct Store {
     local: RefCell<Option<Storage>>,
     memory: RefCell<Vec<(String, String)>>,
     /// `Some` in cookie mode: the jar while `document.cookie` works, `None` inside once it failed.
-    cookie: Option<RefCell<Option<Jar>>>,
+    /// Its code is in the `cookies` chunk ([`chunk`]), fetched only in cookie mode.
+    cookie: Option<RefCell<Option<Box<dyn CookieJar>>>>,
     /// Why an explicit `cookie_domain` is not used, until [`Store::take_domain_refusal`].
     refused: RefCell<Option<DomainRefused>>,
 }
@@ -51,7 +54,39 @@ struct Jar {
 }
 
 /// The cookie could not be read or written: why.
-struct Blocked(String);
+pub(crate) struct Blocked(pub(crate) String);
+
+/// The cookie backend, behind a trait object so that its code (the codec, probing, duplicates)
+/// lives in the `cookies` chunk, not in the first module of every site.
+pub(crate) trait CookieJar {
+    /// Every `consentry` value, decoded; the newest wins (see [`Jar::read`]).
+    fn read(&mut self, config: &Config) -> Result<Option<Result<Decoded, Unreadable>>, Blocked>;
+    /// Writes `choice`.
+    fn write(&mut self, choice: &Choice) -> Result<(), Blocked>;
+    /// Whether the cookie changed since this page last read or wrote it.
+    fn changed(&self) -> bool;
+}
+
+impl CookieJar for Jar {
+    fn read(&mut self, config: &Config) -> Result<Option<Result<Decoded, Unreadable>>, Blocked> {
+        Jar::read(self, config)
+    }
+    fn write(&mut self, choice: &Choice) -> Result<(), Blocked> {
+        Jar::write(self, choice)
+    }
+    fn changed(&self) -> bool {
+        self.values().is_ok_and(|v| v != self.seen)
+    }
+}
+
+/// What opening the jar gave: the jar and why an explicit domain was not used, or why cookies
+/// cannot be used at all.
+pub(crate) type Opened = Result<(Box<dyn CookieJar>, Option<DomainRefused>), Blocked>;
+
+/// Opens the jar (the `cookies` chunk's entry).
+pub(crate) fn open_jar(domain: &CookieDomain) -> Opened {
+    Jar::open(domain).map(|(jar, refused)| (Box::new(jar) as Box<dyn CookieJar>, refused))
+}
 
 impl Store {
     /// Opens `localStorage` if it can be used, else memory.
@@ -62,10 +97,13 @@ impl Store {
 
     /// Opens the store `storage` asks for: [`Store::open`], or in cookie mode the cookie for the
     /// choice (its domain found now), with `localStorage` for the receipt log.
-    pub fn open_for(storage: &StorageMode) -> Self {
+    /// In cookie mode the cookie code is fetched first (its chunk); if it cannot be had, the choice
+    /// is kept in memory for the page view and the failure is reported.
+    pub async fn open_for(storage: &StorageMode) -> Self {
         let mut store = Self::open();
         if let StorageMode::Cookie(domain) = storage {
-            let jar = match Jar::open(domain) {
+            let opened = chunk::open(domain.clone()).await.unwrap_or_else(|e| Err(Blocked(e.to_string())));
+            let jar = match opened {
                 Ok((jar, refused)) => {
                     store.refused.replace(refused);
                     Some(jar)
@@ -154,7 +192,7 @@ impl Store {
     pub fn cookie_changed(&self) -> bool {
         let Some(cell) = &self.cookie else { return false };
         let jar = cell.borrow();
-        jar.as_ref().and_then(|jar| Some(jar.values().ok()? != jar.seen)).unwrap_or(false)
+        jar.as_ref().is_some_and(|jar| jar.changed())
     }
 
     /// Reads `key`. A failing `localStorage` switches the store to memory.

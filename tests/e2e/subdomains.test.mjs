@@ -14,6 +14,7 @@ import {
   state,
   events,
   eventually,
+  moduleStem,
 } from './support/harness.mjs';
 import { baseConfig } from './support/config.mjs';
 
@@ -290,6 +291,30 @@ test('a blocked document.cookie: the choice is kept in memory, state().storage i
   await waitForChange(page);
   assert.equal((await state(page)).decided, true);
   expectNoPageErrors(page);
+});
+
+test('the cookie code is a chunk fetched in cookie mode only; if it cannot be had, the choice is kept in memory', async (t) => {
+  const chunk = `/${moduleStem()}-cookies.wasm`;
+  const before = env.widget.log.length;
+  const context = await env.context(t);
+  const page = await openOn(t, context, 'www.a.test', { config: cookieConfig() });
+  await waitForBanner(page);
+  assert.equal((await state(page)).storage, 'cookie');
+  assert.equal(env.widget.log.slice(before).filter((r) => r.path === chunk).length, 1, 'fetched once');
+
+  // The chunk blocked: the widget still starts, keeps the choice in memory, and says why.
+  const blocked = await env.context(t);
+  await blocked.route((url) => url.pathname === chunk, (route) => route.abort());
+  const page2 = await openOn(t, blocked, 'www.a.test', { config: cookieConfig() });
+  await waitForBanner(page2);
+  assert.equal((await state(page2)).storage, 'memory');
+  assert.ok(warnings(page2).some((w) => w.text.startsWith('consentry: cookies cannot be used (the cookie storage code could not be loaded')),
+    JSON.stringify(page2.consoleMessages));
+  await bannerButton(page2, 'accept-all').click();
+  await waitForChange(page2);
+  assert.equal((await state(page2)).decided, true);
+  assert.deepEqual(await consentryCookies(blocked), [], 'nothing half-written');
+  expectNoPageErrors(page2);
 });
 
 test('the loader sets the Consent Mode default from the cookie on another subdomain', async (t) => {
