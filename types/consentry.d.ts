@@ -14,8 +14,8 @@ export * from './config.js';
 /** A purpose id (`"analytics"`) or `"purpose/service"` (`"analytics/matomo"`). */
 export type ConsentryTarget = string;
 
-/** Where the visitor's choice is kept: `localStorage`, or memory for this page view only. */
-export type ConsentryStorage = 'local' | 'memory';
+/** Where the visitor's choice is kept: `localStorage`, the `consentry` cookie (`storage: "cookie"`), or memory for this page view only. */
+export type ConsentryStorage = 'local' | 'cookie' | 'memory';
 
 /** Where a decision was made. */
 export type ConsentryLayer = 'banner' | 'preferences' | 'api';
