@@ -76,7 +76,8 @@ impl Daily {
     ) {
         let day = self.day(consent_ts);
         day.receipts += 1;
-        if collection_method.parse::<Method>().ok() == Some(Method::GPC_OPT_OUT) {
+        // As the writer's rates and `verify` count: only visitors' decisions are choices and purposes.
+        if collection_method.parse::<Method>().is_ok_and(|m| !m.is_visitor_decision()) {
             day.gpc_opt_outs += 1;
             return;
         }
