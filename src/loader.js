@@ -498,6 +498,29 @@
     : undefined;
   if (pendingConfig) pendingConfig.catch(function () {});
 
+  // The code that fetches and reads a language pack is a chunk of the module: fetched here, beside
+  // the module, when the page's language (else the browser's first) has a built-in pack other than
+  // English, so a visitor in German waits for no extra round trip and an English page never fetches
+  // it. The bindings script takes these downloads (`consentryChunks`); when the guess misses, the
+  // widget fetches the chunk itself. `cargo xtask dist` writes the list: [name, sha384], the file
+  // being MODULE-<name>.wasm.
+  var PACK_CHUNKS = /*@@CONSENTRY_PACK_CHUNKS@@*/[];
+  var PACK_LANGUAGES = ' ar bg cs da de el es et fi fr ga he hr hu is it lt lv mt nb nl nn pl pt ro sk sl sv ';
+  var chunks = {};
+  var likely = (document.documentElement.lang || (navigator.languages || [])[0] || navigator.language || '')
+    .trim()
+    .split('-')[0]
+    .toLowerCase();
+  if (likely === 'no') likely = 'nb';
+  if (likely && PACK_LANGUAGES.indexOf(' ' + likely + ' ') >= 0) {
+    PACK_CHUNKS.forEach(function (chunk) {
+      var file = MODULE + '-' + chunk[0] + '.wasm';
+      var download = fetch(new URL(file, wasmUrl).href, { integrity: chunk[1] });
+      download.catch(function () {});
+      chunks[file] = download;
+    });
+  }
+
   function failed(error) {
     var text = describe(error);
     if (/wasm-unsafe-eval|unsafe-eval/.test(text)) {
@@ -554,6 +577,7 @@
     });
   };
   glue.consentryStart = startWith;
+  glue.consentryChunks = chunks;
   (document.head || document.documentElement).appendChild(glue);
 
   function startWith(bindings) {

@@ -40,6 +40,15 @@ mod tests {
     }
 
     #[test]
+    fn the_loader_expects_a_pack_for_every_language_but_english() {
+        let loader = include_str!("loader.js");
+        let line = loader.lines().find(|l| l.contains("var PACK_LANGUAGES = ")).expect("the loader's list");
+        let listed: Vec<&str> = line.split('\'').nth(1).expect("a quoted list").split_whitespace().collect();
+        let packs: Vec<&str> = PACKS.iter().map(|(t, _)| *t).filter(|t| *t != "en").collect();
+        assert_eq!(listed, packs);
+    }
+
+    #[test]
     fn every_pack_has_a_name_and_an_integrity_value() {
         assert_eq!(PACKS.len(), consentry_model::i18n::PACK_LANGUAGES.len());
         let (url, integrity) = locate("de", "https://cdn.example/c/").unwrap();

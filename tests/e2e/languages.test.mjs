@@ -31,6 +31,20 @@ function packFile(tag) {
   return readdirSync(DIST).find((f) => f.startsWith(`consentry-lang-${tag}-`));
 }
 
+// The chunks of the pack code (`-packs.wasm` and the shared chunks it needs), as the loader lists them.
+function packChunks() {
+  const loader = readFileSync(path.join(DIST, 'consentry.js'), 'utf8');
+  const module = readdirSync(DIST).find((f) => /^consentry-[0-9a-f]{16}\.wasm$/.test(f)).replace(/\.wasm$/, '');
+  const files = [...loader.matchAll(/\["([a-z0-9-]+)","sha384-/g)].map((m) => `/${module}-${m[1]}.wasm`);
+  assert.ok(files.some((f) => f.endsWith('-packs.wasm')), `the loader lists the packs chunk: ${files}`);
+  return files;
+}
+
+function chunkRequests(widget, since) {
+  const chunks = packChunks();
+  return widget.log.slice(since).filter((r) => chunks.includes(r.path));
+}
+
 async function bannerLabels(page) {
   await waitForBanner(page);
   return Promise.all(['accept-all', 'reject-all', 'customize'].map(async (a) => (await bannerButton(page, a).innerText()).trim()));
@@ -48,6 +62,45 @@ test('LANG-02: German from <html lang>: the banner, the root lang and the receip
   assert.deepEqual(packRequests(env.widget, since), [`/${packFile('de')}`], 'LANG-06: one pack per page view');
   assert.deepEqual(await events(page, 'consentry:error'), []);
   expectNoPageErrors(page);
+});
+
+test('a German page: the loader fetches the pack code beside the module, once; the pack follows', async (t) => {
+  // The module answers late: a chunk requested before it arrived was requested by the loader.
+  const module = readdirSync(DIST).find((f) => /^consentry-[0-9a-f]{16}\.wasm$/.test(f));
+  env.widget.override(`/${module}`, { delay: 1500 });
+  t.after(() => env.widget.reset());
+  const since = env.widget.log.length;
+  const { page } = await env.open(t, { config: configIn('de'), lang: 'de' });
+  assert.deepEqual(await bannerLabels(page), ['Alle akzeptieren', 'Alle ablehnen', 'Anpassen']);
+  const moduleAt = env.widget.log.slice(since).find((r) => r.path === `/${module}`).at;
+  const chunks = chunkRequests(env.widget, since);
+  assert.deepEqual(chunks.map((r) => r.path).sort(), packChunks().sort(), 'each chunk once: the bindings took the downloads');
+  for (const r of chunks) assert.ok(r.at - moduleAt < 1000, `${r.path} requested ${r.at - moduleAt} ms after the module`);
+  assert.deepEqual(packRequests(env.widget, since), [`/${packFile('de')}`]);
+  assert.deepEqual(await events(page, 'consentry:error'), []);
+});
+
+test('when the guess misses (page lang ja, browser German), the widget fetches the pack code itself', async (t) => {
+  const since = env.widget.log.length;
+  const { page } = await env.open(t, { config: configIn('de'), lang: 'ja' }, { contextOptions: { locale: 'de-DE' } });
+  assert.deepEqual(await bannerLabels(page), ['Alle akzeptieren', 'Alle ablehnen', 'Anpassen']);
+  assert.deepEqual(chunkRequests(env.widget, since).map((r) => r.path).sort(), packChunks().sort());
+  assert.deepEqual(await events(page, 'consentry:error'), []);
+});
+
+test('pack code that cannot be fetched: English text, one consentry:error, the widget works', async (t) => {
+  const chunk = packChunks().find((f) => f.endsWith('-packs.wasm'));
+  env.widget.override(chunk, { drop: true });
+  t.after(() => env.widget.reset());
+  const { page } = await env.open(t, { config: configIn('de'), lang: 'de' });
+  assert.equal(await waitForWidget(page), 'consentry:ready', 'a degraded notice, not a failed start');
+  assert.deepEqual(await bannerLabels(page), ['Accept all', 'Reject all', 'Customize']);
+  await page.waitForFunction(() => window.__e2e.events.some((e) => e.type === 'consentry:error'));
+  const errors = await events(page, 'consentry:error');
+  assert.equal(errors.length, 1, JSON.stringify(errors));
+  assert.match(errors[0].detail.message, /^consentry: could not load the interface texts for "de" \(its code could not be loaded/);
+  await bannerButton(page, 'reject-all').click();
+  assert.equal((await state(page)).decided, true);
 });
 
 test('LANG-02: the receipt of a German notice records the language shown', async (t) => {
@@ -69,6 +122,7 @@ test('LANG-06: an English page fetches no pack at all', async (t) => {
   const { page } = await env.open(t, { config: configIn('de'), lang: 'en' });
   await waitForBanner(page);
   assert.deepEqual(packRequests(env.widget, since), []);
+  assert.deepEqual(chunkRequests(env.widget, since), [], 'nor the code that reads packs');
 });
 
 test('Polish and Arabic: their own strings; Arabic is right to left', async (t) => {

@@ -159,6 +159,19 @@ pub fn run_dist(opts: &Options) -> Result<()> {
     // `integrity=` pins every file.
     let wasm_hashes = sri::sha384(&files[3..].iter().map(PathBuf::as_path).collect::<Vec<_>>())?;
 
+    // The chunks of the language packs' code, which the loader fetches beside the module when the
+    // page's language is likely to need a pack.
+    let preloadable = match chunk_files.iter().any(|c| c.name == "packs") {
+        true => glue::chunks_of(&link, "packs")?,
+        false => Vec::new(),
+    };
+    let mut pack_chunks = Vec::new();
+    for name in &preloadable {
+        let Some(at) = chunks.iter().position(|(n, _)| n == name) else {
+            bail!("the split point `packs` loads the chunk `{name}`, which wasm-split did not write");
+        };
+        pack_chunks.push((name.clone(), wasm_hashes[at + 1].clone()));
+    }
     let bundle_dir = work.join("bundle");
     fs::create_dir_all(&bundle_dir).context(|| format!("creating {}", bundle_dir.display()))?;
     write(&bundle_dir.join("consentry.js"), &glue::rebase(&glue_js)?)?;
@@ -172,7 +185,10 @@ pub fn run_dist(opts: &Options) -> Result<()> {
                 (c.clone(), at.map(|i| wasm_hashes[i].clone()).unwrap_or_default())
             })
             .collect();
-        write(&bundle_dir.join("__wasm_split.js"), &glue::rebase(&glue::rename_chunks(&link, &stem, &pinned)?)?)?;
+        write(
+            &bundle_dir.join("__wasm_split.js"),
+            &glue::rebase(&glue::rename_chunks(&link, &stem, &pinned, &preloadable)?)?,
+        )?;
     }
     let minify = opts.profile == Profile::Release;
     esbuild(&tools.esbuild, &bundle_dir.join("entry.js"), &out_glue, minify, true)?;
@@ -181,6 +197,7 @@ pub fn run_dist(opts: &Options) -> Result<()> {
     for (signals, out) in [(false, &out_loader), (true, &out_signals_loader)] {
         let loader_js = work.join(if signals { "loader-signals.js" } else { "loader.js" });
         let rendered = loader::render(&loader::variant(&template, signals)?, &stem, &wasm_hashes[0], &glue_hash)?;
+        let rendered = loader::with_pack_chunks(&rendered, &pack_chunks)?;
         write(&loader_js, &rendered)?;
         esbuild(&tools.esbuild, &loader_js, out, minify, false)?;
     }

@@ -27,9 +27,18 @@ const STREAM_CLASSES: [&str; 3] = ["IntoUnderlyingByteSource", "IntoUnderlyingSi
 /// The module that replaces `import.meta.url` (see [`rebase`]).
 pub const SCRIPT_URL_MODULE: &str = "\
 // The URL of the script being run, captured while it runs (document.currentScript is null later).
-const url = document.currentScript && document.currentScript.src ? document.currentScript.src : document.baseURI;
+const script = document.currentScript;
+const url = script && script.src ? script.src : document.baseURI;
 export function scriptUrl() {
   return url;
+}
+// The chunk downloads the loader started beside the module (`consentryChunks` on this <script>:
+// file name -> the fetch() of it, with its integrity), each handed out once.
+const started = (script && script.consentryChunks) || {};
+export function preloaded(file) {
+  const response = started[file];
+  delete started[file];
+  return response;
 }
 ";
 
@@ -186,23 +195,57 @@ impl Chunk {
 /// The split link module with each chunk's `fetch(new URL("./<file>", …))` replaced by a fetch of
 /// `"./<stem>-<name>.wasm"` with the chunk's integrity value (so the bindings script, which bundles
 /// this module, pins every chunk); every chunk it fetches must be among `chunks`.
-pub fn rename_chunks(link: &str, stem: &str, chunks: &[(Chunk, String)]) -> Result<String> {
+///
+/// The chunks named in `preloadable` are first taken from the loader's downloads, if it started
+/// them (`preloaded` of [`SCRIPT_URL_MODULE`]).
+pub fn rename_chunks(link: &str, stem: &str, chunks: &[(Chunk, String)], preloadable: &[String]) -> Result<String> {
     let mut out = link.to_string();
     for (chunk, integrity) in chunks {
         let from = format!("fetch(new URL(\"./{}\", import.meta.url))", chunk.file);
         if out.matches(&from).count() != 1 {
             bail!("the split link module does not fetch \"./{}\" exactly once as `{from}`", chunk.file);
         }
-        let to = format!(
-            "fetch(new URL(\"./{stem}-{}.wasm\", import.meta.url), {{ integrity: \"{integrity}\" }})",
-            chunk.name
+        let fetch = format!(
+            "fetch(new URL(\"./{stem}-{name}.wasm\", import.meta.url), {{ integrity: \"{integrity}\" }})",
+            name = chunk.name
         );
+        let to = match preloadable.contains(&chunk.name) {
+            true => format!("(preloaded(\"{stem}-{}.wasm\") || {fetch})", chunk.name),
+            false => fetch,
+        };
         out = out.replace(&from, &to);
     }
     if out.contains("\"./split_") || out.contains("\"./chunk_") {
         bail!("the split link module fetches a chunk that wasm-split did not write");
     }
-    Ok(out)
+    Ok(format!("import {{ preloaded }} from './script_url.js';\n{out}"))
+}
+
+/// The chunks the split point `name` loads, itself last: the shared chunks its
+/// `__wasm_split_load_<name>` waits for (in wasm-split's link module, before [`rename_chunks`]),
+/// then `name`. The loader fetches these beside the module when it expects the point to be needed.
+pub fn chunks_of(link: &str, name: &str) -> Result<Vec<String>> {
+    let export = format!("export const __wasm_split_load_{name} = ");
+    let Some(at) = link.find(&export) else {
+        bail!("the split link module has no `{export}`: is `{name}` a #[wasm_split] point?");
+    };
+    let rest = &link[at..];
+    let deps = rest
+        .find("\n, [")
+        .map(|i| &rest[i + 4..])
+        .and_then(|r| r.find("]))").map(|j| &r[..j]))
+        .filter(|d| !d.contains(';'));
+    let Some(deps) = deps else { bail!("the split link module's `{export}` has no dependency list") };
+    let mut names = Vec::new();
+    for dep in deps.split(',').map(str::trim).filter(|d| !d.is_empty()) {
+        let Some(n) = dep.strip_prefix("__chunk_").filter(|n| n.bytes().all(|b| b.is_ascii_digit()) && !n.is_empty())
+        else {
+            bail!("the split link module's `{export}` waits for `{dep}`, not a shared chunk");
+        };
+        names.push(format!("shared-{n}"));
+    }
+    names.push(name.to_string());
+    Ok(names)
 }
 
 #[cfg(test)]
@@ -308,15 +351,29 @@ mod tests {
             .iter()
             .filter_map(|(f, i)| Some((Chunk::of_file(f)?, i.to_string())))
             .collect();
-        let out = rename_chunks(link, "consentry-00ff", &chunks).expect("renames");
+        let out = rename_chunks(link, "consentry-00ff", &chunks, &["shared-3".to_string()]).expect("renames");
         assert_eq!(
             out,
-            "fetch(new URL(\"./consentry-00ff-preferences.wasm\", import.meta.url), { integrity: \"sha384-P\" });\n\
-             fetch(new URL(\"./consentry-00ff-shared-3.wasm\", import.meta.url), { integrity: \"sha384-S\" });\n"
+            "import { preloaded } from './script_url.js';\n\
+             fetch(new URL(\"./consentry-00ff-preferences.wasm\", import.meta.url), { integrity: \"sha384-P\" });\n\
+             (preloaded(\"consentry-00ff-shared-3.wasm\") || fetch(new URL(\"./consentry-00ff-shared-3.wasm\", import.meta.url), { integrity: \"sha384-S\" }));\n"
         );
-        assert!(rename_chunks(link, "consentry-00ff", &chunks[..1]).is_err());
+        assert!(rename_chunks(link, "consentry-00ff", &chunks[..1], &[]).is_err());
         let receipts = (Chunk::of_file("split_receipts.wasm").expect("a chunk"), "sha384-R".to_string());
-        assert!(rename_chunks(link, "consentry-00ff", &[receipts]).is_err());
+        assert!(rename_chunks(link, "consentry-00ff", &[receipts], &[]).is_err());
+    }
+
+    #[test]
+    fn lists_the_chunks_a_split_point_loads() {
+        let link = "export const __wasm_split_load_receipts = wrapAsyncCb(makeLoad(() => {\n    \
+                    const src = fetch(new URL(\"./split_receipts.wasm\", import.meta.url));\n}\n, [__chunk_6, __chunk_7]));\n\
+                    export const __wasm_split_load_packs = wrapAsyncCb(makeLoad(() => {\n    \
+                    const src = fetch(new URL(\"./split_packs.wasm\", import.meta.url));\n}\n, []));\n";
+        assert_eq!(chunks_of(link, "receipts").unwrap(), ["shared-6", "shared-7", "receipts"]);
+        assert_eq!(chunks_of(link, "packs").unwrap(), ["packs"]);
+        assert!(chunks_of(link, "cookies").is_err());
+        assert!(chunks_of("export const __wasm_split_load_x = f(\n, [other]));", "x").is_err());
+        assert!(chunks_of("export const __wasm_split_load_x = f();", "x").is_err());
     }
 
     #[test]

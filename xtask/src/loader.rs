@@ -76,6 +76,29 @@ pub fn render(template: &str, stem: &str, wasm_integrity: &str, glue_integrity: 
     ))
 }
 
+/// Where the chunks of the language packs' code go: `/*@@…@@*/[]`, a JS array literal.
+pub const PACK_CHUNKS_MARKER: &str = "/*@@CONSENTRY_PACK_CHUNKS@@*/[]";
+
+/// `rendered` with [`PACK_CHUNKS_MARKER`] replaced by the chunks the loader fetches beside the
+/// module when the page's language is likely to need a language pack: `[name, integrity]` pairs,
+/// the file being `<stem>-<name>.wasm` (none in a build without code splitting).
+pub fn with_pack_chunks(rendered: &str, chunks: &[(String, String)]) -> Result<String> {
+    match rendered.matches(PACK_CHUNKS_MARKER).count() {
+        1 => {}
+        n => bail!("src/loader.js must contain the marker `{PACK_CHUNKS_MARKER}` exactly once (found {n})"),
+    }
+    let mut list = Vec::new();
+    for (name, integrity) in chunks {
+        let plain_name = !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+        let plain = integrity.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'+' | b'/' | b'='));
+        if !plain_name || !integrity.starts_with("sha384-") || !plain {
+            bail!("`{name}` / `{integrity}` is not a chunk name and its sha384 (they are pasted into a JS array)");
+        }
+        list.push(format!("['{name}','{integrity}']"));
+    }
+    Ok(rendered.replacen(PACK_CHUNKS_MARKER, &format!("[{}]", list.join(",")), 1))
+}
+
 /// `consentry-<16 hex digits>`: a stem that changes whenever the wasm or the glue changes, so both
 /// files can be served as immutable (FNV-1a 64 of their bytes: a cache key, not a security check).
 pub fn stem(wasm: &[u8], glue: &[u8]) -> String {
@@ -103,6 +126,22 @@ mod tests {
         assert!(render(template, "x'; alert(1); '", "sha384-A", "sha384-B").is_err());
         assert!(render(template, "consentry-00ff", "sha384-A'; alert(1)", "sha384-B").is_err());
         assert!(render(template, "consentry-00ff", "md5-A", "sha384-B").is_err());
+    }
+
+    #[test]
+    fn pastes_the_pack_chunks_as_an_array() {
+        let template = "var C = /*@@CONSENTRY_PACK_CHUNKS@@*/[];";
+        let pairs = |v: &[(&str, &str)]| v.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect::<Vec<_>>();
+        let two = pairs(&[("shared-7", "sha384-A+/="), ("packs", "sha384-B")]);
+        assert_eq!(
+            with_pack_chunks(template, &two).unwrap(),
+            "var C = [['shared-7','sha384-A+/='],['packs','sha384-B']];"
+        );
+        assert_eq!(with_pack_chunks(template, &[]).unwrap(), "var C = [];");
+        assert!(with_pack_chunks("var C = [];", &[]).is_err());
+        assert!(with_pack_chunks(template, &pairs(&[("x'];alert(1);//", "sha384-A")])).is_err());
+        assert!(with_pack_chunks(template, &pairs(&[("packs", "sha384-A'")])).is_err());
+        assert!(with_pack_chunks(template, &pairs(&[("", "sha384-A")])).is_err());
     }
 
     #[test]
@@ -134,6 +173,7 @@ mod tests {
     fn the_shipped_template_renders() {
         let template = include_str!("../../src/loader.js");
         let out = render(template, "consentry-0123456789abcdef", "sha384-W", "sha384-G").expect("renders");
+        let out = with_pack_chunks(&out, &[]).expect("has the pack chunks' marker");
         assert!(out.contains("var MODULE = 'consentry-0123456789abcdef';"));
         assert!(out.contains("var WASM_INTEGRITY = 'sha384-W';") && out.contains("var GLUE_INTEGRITY = 'sha384-G';"));
     }
