@@ -95,6 +95,20 @@ async function openSpa(t, context) {
 }
 
 /** Clicks the app's link to `route` and waits until the router shows it (no page load). */
+// A visitor who accepted everything on the client-rendered page comes back to `url` (server markup) in the same
+// browser context: the page of that second visit, once the widget has started.
+async function returningVisitor(t, url) {
+  const context = await env.context(t);
+  const first = await openSpa(t, context);
+  await bannerButton(first, 'accept-all').click();
+  await eventually(async () => (await state(first)).decided, { message: 'decided' });
+  await first.close();
+  const page = await env.page(context);
+  await page.goto(url);
+  await waitForWidget(page);
+  return page;
+}
+
 async function go(page, route) {
   const label = { '/': 'Home', '/video': 'Video', '/about': 'About' }[route];
   await page.locator('nav a', { hasText: label }).click();
@@ -270,15 +284,7 @@ test('SPA-07 control: a component that reads consent during render (no server sn
   // What the hook avoids, so that the check above can fail: the same page with a naive component.
   const markup = built.render('/ssr', '/ssr/naive');
   assert.match(markup, /naive: (<!-- -->)?no/);
-  const url = env.route('/ssr/naive', html('/ssr', markup));
-  const context = await env.context(t);
-  const first = await openSpa(t, context);
-  await bannerButton(first, 'accept-all').click();
-  await eventually(async () => (await state(first)).decided, { message: 'decided' });
-  await first.close();
-  const page = await env.page(context);
-  await page.goto(url);
-  await waitForWidget(page);
+  const page = await returningVisitor(t, env.route('/ssr/naive', html('/ssr', markup)));
   await eventually(async () => (await page.evaluate(() => window.__app.recoverable)).length > 0 || problems(page).length > 0, {
     message: 'a hydration error',
   });
@@ -289,15 +295,7 @@ test('SPA-07 control: a component that reads consent during render (no server sn
 test('SPA-07 control: server-rendered gated content without suppressHydrationWarning gets React\'s attribute warning', async (t) => {
   // Why README asks for `suppressHydrationWarning` on gated elements that the server renders: the widget
   // releases them before hydration.
-  const url = env.route('/ssr/bare-video', html('/ssr', built.render('/ssr', '/ssr/bare-video')));
-  const context = await env.context(t);
-  const first = await openSpa(t, context);
-  await bannerButton(first, 'accept-all').click();
-  await eventually(async () => (await state(first)).decided, { message: 'decided' });
-  await first.close();
-  const page = await env.page(context);
-  await page.goto(url);
-  await waitForWidget(page);
+  const page = await returningVisitor(t, env.route('/ssr/bare-video', html('/ssr', built.render('/ssr', '/ssr/bare-video'))));
   await eventually(async () => (await iframeSrc(page)) === '/frame.html', { message: 'released' });
   await eventually(() => problems(page).some((m) => /attributes of the server rendered HTML didn't match/.test(m.text)), {
     message: 'the hydration warning',
