@@ -22,10 +22,9 @@ pub enum Choice {
 }
 
 impl Choice {
-    /// The kind of a stored `collectionMethod`; `None` if it is not a valid method, or if it is
-    /// `gpc:opt-out` (no visitor chose: the signal alone set the state; counted apart).
-    pub fn of(collection_method: &str) -> Option<Choice> {
-        let method: Method = collection_method.parse().ok()?;
+    /// The kind of a `collectionMethod`; `None` for `gpc:opt-out` (no visitor chose: the signal
+    /// alone set the state; counted apart).
+    pub fn of(method: &Method) -> Option<Choice> {
         match method.action {
             Action::AcceptAll => Some(Choice::AcceptAll),
             Action::RejectAll => Some(Choice::RejectAll),
@@ -76,12 +75,13 @@ impl Daily {
     ) {
         let day = self.day(consent_ts);
         day.receipts += 1;
+        let method = collection_method.parse::<Method>().ok();
         // As the writer's rates and `verify` count: only visitors' decisions are choices and purposes.
-        if collection_method.parse::<Method>().is_ok_and(|m| !m.is_visitor_decision()) {
+        if method.as_ref().is_some_and(|m| !m.is_visitor_decision()) {
             day.gpc_opt_outs += 1;
             return;
         }
-        if let Some(choice) = Choice::of(collection_method) {
+        if let Some(choice) = method.as_ref().and_then(Choice::of) {
             day.choices[choice as usize] += 1;
         }
         for (id, on) in purposes {
@@ -133,7 +133,8 @@ mod tests {
         assert_eq!((second.receipts, second.choices, second.gpc, second.withdrawals), (4, [0, 1, 1], 1, 1));
         assert_eq!(second.gpc_opt_outs, 1);
         assert_eq!(second.purposes["analytics"], (0, 1), "the signal's refusal is not a visitor's decision");
-        assert_eq!(Choice::of("banner:save"), Some(Choice::Customised));
-        assert_eq!(Choice::of("gpc:opt-out"), None);
+        let of = |m: &str| Choice::of(&m.parse::<Method>().expect("a method"));
+        assert_eq!(of("banner:save"), Some(Choice::Customised));
+        assert_eq!(of("gpc:opt-out"), None);
     }
 }
