@@ -507,18 +507,40 @@
   var PACK_CHUNKS = /*@@CONSENTRY_PACK_CHUNKS@@*/[];
   var PACK_LANGUAGES = ' ar bg cs da de el es et fi fr ga he hr hu is it lt lv mt nb nl nn pl pt ro sk sl sv ';
   var chunks = {};
+  function preload(list) {
+    list.forEach(function (chunk) {
+      var file = MODULE + '-' + chunk[0] + '.wasm';
+      if (chunks[file]) return;
+      var download = fetch(new URL(file, wasmUrl).href, { integrity: chunk[1] });
+      download.catch(function () {});
+      chunks[file] = download;
+    });
+  }
   var likely = (document.documentElement.lang || (navigator.languages || [])[0] || navigator.language || '')
     .trim()
     .split('-')[0]
     .toLowerCase();
   if (likely === 'no') likely = 'nb';
-  if (likely && PACK_LANGUAGES.indexOf(' ' + likely + ' ') >= 0) {
-    PACK_CHUNKS.forEach(function (chunk) {
-      var file = MODULE + '-' + chunk[0] + '.wasm';
-      var download = fetch(new URL(file, wasmUrl).href, { integrity: chunk[1] });
-      download.catch(function () {});
-      chunks[file] = download;
-    });
+  if (likely && PACK_LANGUAGES.indexOf(' ' + likely + ' ') >= 0) preload(PACK_CHUNKS);
+  // Likewise the cookie storage mode's code (`"storage": "cookie"`), read from the inline
+  // configuration if it is already in the page, else from the configuration file once it arrives
+  // (usually well before the module). Any other site never fetches it.
+  var COOKIE_CHUNKS = /*@@CONSENTRY_COOKIE_CHUNKS@@*/[];
+  function cookieMode(config) {
+    if (config && config.storage === 'cookie') preload(COOKIE_CHUNKS);
+  }
+  try {
+    var inlineConfig = !configUrl && document.getElementById(CONFIG_ID);
+    if (inlineConfig) cookieMode(JSON.parse(inlineConfig.textContent));
+  } catch (_) {
+    // The widget reports a configuration it cannot read.
+  }
+  if (pendingConfig) {
+    pendingConfig
+      .then(function (response) {
+        return response.ok && response.clone().json();
+      })
+      .then(cookieMode, function () {});
   }
 
   function failed(error) {

@@ -35,7 +35,10 @@ function packFile(tag) {
 function packChunks() {
   const loader = readFileSync(path.join(DIST, 'consentry.js'), 'utf8');
   const module = readdirSync(DIST).find((f) => /^consentry-[0-9a-f]{16}\.wasm$/.test(f)).replace(/\.wasm$/, '');
-  const files = [...loader.matchAll(/\["([a-z0-9-]+)","sha384-/g)].map((m) => `/${module}-${m[1]}.wasm`);
+  // The loader's lists of chunks to fetch beside the module; the packs' one names "packs".
+  const list = [...loader.matchAll(/\[(?:\["[a-z0-9-]+","sha384-[A-Za-z0-9+/=]+"\],?)+\]/g)].map((m) => m[0]).find((l) => l.includes('"packs"'));
+  assert.ok(list, 'the loader lists the packs chunk');
+  const files = [...list.matchAll(/\["([a-z0-9-]+)","sha384-/g)].map((m) => `/${module}-${m[1]}.wasm`);
   assert.ok(files.some((f) => f.endsWith('-packs.wasm')), `the loader lists the packs chunk: ${files}`);
   return files;
 }

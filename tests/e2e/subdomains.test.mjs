@@ -317,6 +317,31 @@ test('the cookie code is a chunk fetched in cookie mode only; if it cannot be ha
   expectNoPageErrors(page2);
 });
 
+test('cookie mode: the loader fetches the cookie code beside the module, inline or from data-config, once', async (t) => {
+  const stem = moduleStem();
+  const chunk = `/${stem}-cookies.wasm`;
+  // The module answers late: a chunk requested before it arrived was requested by the loader.
+  env.widget.override(`/${stem}.wasm`, { delay: 1500 });
+  t.after(() => env.widget.reset());
+  env.route('/cookie-mode.json', JSON.stringify(cookieConfig()), 'application/json');
+  for (const options of [{ config: cookieConfig() }, { config: null, scriptAttrs: 'data-config="/cookie-mode.json"' }]) {
+    const before = env.widget.log.length;
+    const context = await env.context(t);
+    const page = await openOn(t, context, 'www.a.test', options);
+    await waitForBanner(page);
+    assert.equal((await state(page)).storage, 'cookie');
+    const log = env.widget.log.slice(before);
+    const moduleAt = log.find((r) => r.path === `/${stem}.wasm`).at;
+    const fetched = log.filter((r) => r.path === chunk);
+    assert.equal(fetched.length, 1, `${JSON.stringify(options)}: fetched once, the bindings took the loader's download`);
+    assert.ok(fetched[0].at - moduleAt < 1000, `${JSON.stringify(options)}: requested ${fetched[0].at - moduleAt} ms after the module`);
+    await bannerButton(page, 'accept-all').click();
+    await waitForChange(page);
+    assert.equal((await consentryCookies(context)).length, 1);
+    expectNoPageErrors(page);
+  }
+});
+
 test('the loader sets the Consent Mode default from the cookie on another subdomain', async (t) => {
   const config = cookieConfig({
     integrations: { google_consent_mode: { map: { analytics: ['analytics_storage'], marketing: ['ad_storage'] } } },

@@ -159,19 +159,25 @@ pub fn run_dist(opts: &Options) -> Result<()> {
     // `integrity=` pins every file.
     let wasm_hashes = sri::sha384(&files[3..].iter().map(PathBuf::as_path).collect::<Vec<_>>())?;
 
-    // The chunks of the language packs' code, which the loader fetches beside the module when the
-    // page's language is likely to need a pack.
-    let preloadable = match chunk_files.iter().any(|c| c.name == "packs") {
-        true => glue::chunks_of(&link, "packs")?,
-        false => Vec::new(),
+    // The chunks the loader may fetch beside the module: the language packs' code (when the page's
+    // language is likely to need a pack) and the cookie storage mode's (when the configuration says so).
+    let preloads = |point: &str| -> Result<Vec<(String, String)>> {
+        if !chunk_files.iter().any(|c| c.name == point) {
+            return Ok(Vec::new());
+        }
+        let mut pinned = Vec::new();
+        for name in glue::chunks_of(&link, point)? {
+            let Some(at) = chunks.iter().position(|(n, _)| *n == name) else {
+                bail!("the split point `{point}` loads the chunk `{name}`, which wasm-split did not write");
+            };
+            pinned.push((name, wasm_hashes[at + 1].clone()));
+        }
+        Ok(pinned)
     };
-    let mut pack_chunks = Vec::new();
-    for name in &preloadable {
-        let Some(at) = chunks.iter().position(|(n, _)| n == name) else {
-            bail!("the split point `packs` loads the chunk `{name}`, which wasm-split did not write");
-        };
-        pack_chunks.push((name.clone(), wasm_hashes[at + 1].clone()));
-    }
+    let (pack_chunks, cookie_chunks) = (preloads("packs")?, preloads("cookies")?);
+    let mut preloadable: Vec<String> = pack_chunks.iter().chain(&cookie_chunks).map(|(n, _)| n.clone()).collect();
+    preloadable.sort();
+    preloadable.dedup();
     let bundle_dir = work.join("bundle");
     fs::create_dir_all(&bundle_dir).context(|| format!("creating {}", bundle_dir.display()))?;
     write(&bundle_dir.join("consentry.js"), &glue::rebase(&glue_js)?)?;
@@ -197,7 +203,8 @@ pub fn run_dist(opts: &Options) -> Result<()> {
     for (signals, out) in [(false, &out_loader), (true, &out_signals_loader)] {
         let loader_js = work.join(if signals { "loader-signals.js" } else { "loader.js" });
         let rendered = loader::render(&loader::variant(&template, signals)?, &stem, &wasm_hashes[0], &glue_hash)?;
-        let rendered = loader::with_pack_chunks(&rendered, &pack_chunks)?;
+        let rendered = loader::with_chunks(&rendered, loader::PACK_CHUNKS_MARKER, &pack_chunks)?;
+        let rendered = loader::with_chunks(&rendered, loader::COOKIE_CHUNKS_MARKER, &cookie_chunks)?;
         write(&loader_js, &rendered)?;
         esbuild(&tools.esbuild, &loader_js, out, minify, false)?;
     }

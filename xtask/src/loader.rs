@@ -78,14 +78,17 @@ pub fn render(template: &str, stem: &str, wasm_integrity: &str, glue_integrity: 
 
 /// Where the chunks of the language packs' code go: `/*@@…@@*/[]`, a JS array literal.
 pub const PACK_CHUNKS_MARKER: &str = "/*@@CONSENTRY_PACK_CHUNKS@@*/[]";
+/// Where the chunks of the cookie storage mode go (see [`PACK_CHUNKS_MARKER`]).
+pub const COOKIE_CHUNKS_MARKER: &str = "/*@@CONSENTRY_COOKIE_CHUNKS@@*/[]";
 
-/// `rendered` with [`PACK_CHUNKS_MARKER`] replaced by the chunks the loader fetches beside the
-/// module when the page's language is likely to need a language pack: `[name, integrity]` pairs,
-/// the file being `<stem>-<name>.wasm` (none in a build without code splitting).
-pub fn with_pack_chunks(rendered: &str, chunks: &[(String, String)]) -> Result<String> {
-    match rendered.matches(PACK_CHUNKS_MARKER).count() {
+/// `rendered` with `marker` ([`PACK_CHUNKS_MARKER`], [`COOKIE_CHUNKS_MARKER`]) replaced by chunks
+/// the loader may fetch beside the module (when the page's language is likely to need a language
+/// pack; when the configuration asks for cookie storage): `[name, integrity]` pairs, the file being
+/// `<stem>-<name>.wasm` (none in a build without code splitting).
+pub fn with_chunks(rendered: &str, marker: &str, chunks: &[(String, String)]) -> Result<String> {
+    match rendered.matches(marker).count() {
         1 => {}
-        n => bail!("src/loader.js must contain the marker `{PACK_CHUNKS_MARKER}` exactly once (found {n})"),
+        n => bail!("src/loader.js must contain the marker `{marker}` exactly once (found {n})"),
     }
     let mut list = Vec::new();
     for (name, integrity) in chunks {
@@ -96,7 +99,7 @@ pub fn with_pack_chunks(rendered: &str, chunks: &[(String, String)]) -> Result<S
         }
         list.push(format!("['{name}','{integrity}']"));
     }
-    Ok(rendered.replacen(PACK_CHUNKS_MARKER, &format!("[{}]", list.join(",")), 1))
+    Ok(rendered.replacen(marker, &format!("[{}]", list.join(",")), 1))
 }
 
 /// `consentry-<16 hex digits>`: a stem that changes whenever the wasm or the glue changes, so both
@@ -129,19 +132,19 @@ mod tests {
     }
 
     #[test]
-    fn pastes_the_pack_chunks_as_an_array() {
+    fn pastes_the_chunks_as_an_array() {
         let template = "var C = /*@@CONSENTRY_PACK_CHUNKS@@*/[];";
         let pairs = |v: &[(&str, &str)]| v.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect::<Vec<_>>();
         let two = pairs(&[("shared-7", "sha384-A+/="), ("packs", "sha384-B")]);
         assert_eq!(
-            with_pack_chunks(template, &two).unwrap(),
+            with_chunks(template, PACK_CHUNKS_MARKER, &two).unwrap(),
             "var C = [['shared-7','sha384-A+/='],['packs','sha384-B']];"
         );
-        assert_eq!(with_pack_chunks(template, &[]).unwrap(), "var C = [];");
-        assert!(with_pack_chunks("var C = [];", &[]).is_err());
-        assert!(with_pack_chunks(template, &pairs(&[("x'];alert(1);//", "sha384-A")])).is_err());
-        assert!(with_pack_chunks(template, &pairs(&[("packs", "sha384-A'")])).is_err());
-        assert!(with_pack_chunks(template, &pairs(&[("", "sha384-A")])).is_err());
+        assert_eq!(with_chunks(template, PACK_CHUNKS_MARKER, &[]).unwrap(), "var C = [];");
+        assert!(with_chunks("var C = [];", PACK_CHUNKS_MARKER, &[]).is_err());
+        assert!(with_chunks(template, PACK_CHUNKS_MARKER, &pairs(&[("x'];alert(1);//", "sha384-A")])).is_err());
+        assert!(with_chunks(template, PACK_CHUNKS_MARKER, &pairs(&[("packs", "sha384-A'")])).is_err());
+        assert!(with_chunks(template, PACK_CHUNKS_MARKER, &pairs(&[("", "sha384-A")])).is_err());
     }
 
     #[test]
@@ -173,7 +176,8 @@ mod tests {
     fn the_shipped_template_renders() {
         let template = include_str!("../../src/loader.js");
         let out = render(template, "consentry-0123456789abcdef", "sha384-W", "sha384-G").expect("renders");
-        let out = with_pack_chunks(&out, &[]).expect("has the pack chunks' marker");
+        let out = with_chunks(&out, PACK_CHUNKS_MARKER, &[]).expect("has the pack chunks' marker");
+        let out = with_chunks(&out, COOKIE_CHUNKS_MARKER, &[]).expect("has the cookie chunks' marker");
         assert!(out.contains("var MODULE = 'consentry-0123456789abcdef';"));
         assert!(out.contains("var WASM_INTEGRITY = 'sha384-W';") && out.contains("var GLUE_INTEGRITY = 'sha384-G';"));
     }
