@@ -2,7 +2,8 @@
 //!
 //! The template is a plain IIFE with three markers: the file stem of the build's two other files
 //! (`consentry-<hash>` → `consentry-<hash>.wasm` and `consentry-<hash>.js`, see `crate::glue`) and
-//! their integrity values (`sha384-…`, see `crate::sri`).
+//! their integrity values (`sha384-…`, see `crate::sri`), plus two lists of chunks it may fetch
+//! beside the module ([`PACK_CHUNKS_MARKER`], [`COOKIE_CHUNKS_MARKER`]).
 
 use crate::error::{bail, Result};
 
