@@ -48,6 +48,20 @@ function chunkRequests(widget, since) {
   return widget.log.slice(since).filter((r) => chunks.includes(r.path));
 }
 
+// A German page whose `path` on the widget server is overridden (`how`): the widget starts with English interface
+// text and reports exactly one consentry:error, whose message is returned.
+async function germanPageWithout(t, path, how) {
+  env.widget.override(path, how);
+  t.after(() => env.widget.reset());
+  const { page } = await env.open(t, { config: configIn('de'), lang: 'de' });
+  assert.equal(await waitForWidget(page), 'consentry:ready', 'a degraded notice, not a failed start');
+  assert.deepEqual(await bannerLabels(page), ['Accept all', 'Reject all', 'Customize']);
+  await page.waitForFunction(() => window.__e2e.events.some((e) => e.type === 'consentry:error'));
+  const errors = await events(page, 'consentry:error');
+  assert.equal(errors.length, 1, JSON.stringify(errors));
+  return { page, error: errors[0].detail.message };
+}
+
 async function bannerLabels(page) {
   await waitForBanner(page);
   return Promise.all(['accept-all', 'reject-all', 'customize'].map(async (a) => (await bannerButton(page, a).innerText()).trim()));
@@ -93,15 +107,8 @@ test('when the guess misses (page lang ja, browser German), the widget fetches t
 
 test('pack code that cannot be fetched: English text, one consentry:error, the widget works', async (t) => {
   const chunk = packChunks().find((f) => f.endsWith('-packs.wasm'));
-  env.widget.override(chunk, { drop: true });
-  t.after(() => env.widget.reset());
-  const { page } = await env.open(t, { config: configIn('de'), lang: 'de' });
-  assert.equal(await waitForWidget(page), 'consentry:ready', 'a degraded notice, not a failed start');
-  assert.deepEqual(await bannerLabels(page), ['Accept all', 'Reject all', 'Customize']);
-  await page.waitForFunction(() => window.__e2e.events.some((e) => e.type === 'consentry:error'));
-  const errors = await events(page, 'consentry:error');
-  assert.equal(errors.length, 1, JSON.stringify(errors));
-  assert.match(errors[0].detail.message, /^consentry: could not load the interface texts for "de" \(its code could not be loaded/);
+  const { page, error } = await germanPageWithout(t, chunk, { drop: true });
+  assert.match(error, /^consentry: could not load the interface texts for "de" \(its code could not be loaded/);
   await bannerButton(page, 'reject-all').click();
   assert.equal((await state(page)).decided, true);
 });
@@ -154,15 +161,8 @@ test("the site's own ui.texts still win over a pack", async (t) => {
 });
 
 test('a pack that does not match its integrity value is refused: English text, one consentry:error, the widget works', async (t) => {
-  env.widget.override(`/${packFile('de')}`, { tamper: true });
-  t.after(() => env.widget.reset());
-  const { page } = await env.open(t, { config: configIn('de'), lang: 'de' });
-  assert.equal(await waitForWidget(page), 'consentry:ready', 'a degraded notice, not a failed start');
-  assert.deepEqual(await bannerLabels(page), ['Accept all', 'Reject all', 'Customize']);
-  await page.waitForFunction(() => window.__e2e.events.some((e) => e.type === 'consentry:error'));
-  const errors = await events(page, 'consentry:error');
-  assert.equal(errors.length, 1, JSON.stringify(errors));
-  assert.match(errors[0].detail.message, /^consentry: could not load the interface texts for "de" .*showing them in English$/);
+  const { page, error } = await germanPageWithout(t, `/${packFile('de')}`, { tamper: true });
+  assert.match(error, /^consentry: could not load the interface texts for "de" .*showing them in English$/);
   assert.equal((await state(page)).language, 'de', 'the notice is still the German one, with English interface text');
 });
 
